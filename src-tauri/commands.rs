@@ -1,0 +1,220 @@
+//! The IPC commands the webview may call, and the shapes they answer with.
+//!
+//! Everything that crosses to the webview is built here, so this is where secrets stop: a link's access token,
+//! room PIN, room secret and certificate fingerprint stay in Rust; the UI gets only what it shows.
+
+use palabre_core::{Link, LinkError};
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State};
+
+use crate::launch::LaunchLink;
+
+/// Name and version, as the window's header shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppInfo {
+    pub name: String,
+    pub version: String,
+}
+
+/// Which kind of room server a link leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinkKind {
+    /// `palabre://`: Palabre's own room server.
+    Embedded,
+    /// `janus+ws://` or `janus+wss://`: a Janus VideoRoom.
+    Janus,
+}
+
+/// What the link itself says about the holder's part in the meeting. The server has the last word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleHint {
+    /// The link carries the room's secret, which lets its holder moderate.
+    Moderator,
+}
+
+/// A link that can be used, described for people: no token, PIN, secret or fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkSummary {
+    pub kind: LinkKind,
+    /// The room as people name it.
+    pub room: String,
+    /// `host:port` of the room server.
+    pub server: String,
+    /// Whether the connection to the server is encrypted (always, for `palabre://`, whose certificate is pinned
+    /// by the link).
+    pub secure_server: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_hint: Option<RoleHint>,
+}
+
+/// Why a link cannot be used. The UI words `code` in the agent's language; `detail` is the English sentence of
+/// `palabre-core`, for support staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LinkProblem {
+    /// One of `LinkError::code()`: `empty`, `unknown-scheme`, `malformed`, …
+    pub code: &'static str,
+    pub detail: String,
+}
+
+impl From<&Link> for LinkSummary {
+    fn from(link: &Link) -> Self {
+        let (kind, secure_server, role_hint) = match link {
+            Link::Embedded(_) => (LinkKind::Embedded, true, None),
+            Link::Janus(janus) => {
+                (LinkKind::Janus, janus.secure, janus.secret.as_ref().map(|_| RoleHint::Moderator))
+            }
+        };
+        LinkSummary { kind, room: link.room_label(), server: link.server_address(), secure_server, role_hint }
+    }
+}
+
+impl From<&LinkError> for LinkProblem {
+    fn from(error: &LinkError) -> Self {
+        LinkProblem { code: error.code(), detail: error.to_string() }
+    }
+}
+
+/// Checks a link without keeping it.
+pub fn check_link(text: &str) -> Result<LinkSummary, LinkProblem> {
+    Link::parse(text).map(|link| LinkSummary::from(&link)).map_err(|error| LinkProblem::from(&error))
+}
+
+/// The app's name and version.
+#[tauri::command]
+pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
+    let package = app.package_info();
+    AppInfo { name: package.name.clone(), version: package.version.to_string() }
+}
+
+/// Checks a link the agent pasted: what room it opens, or what is wrong with it.
+#[tauri::command]
+pub fn parse_link(text: String) -> Result<LinkSummary, LinkProblem> {
+    check_link(&text)
+}
+
+/// The link the app was started with (`palabre LINK`), checked; `null` when there was none.
+#[tauri::command]
+pub fn launch_link(launch: State<'_, LaunchLink>) -> Result<Option<LinkSummary>, LinkProblem> {
+    launch.text().map(check_link).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    const FP: &str = "sha256:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    fn to_json(value: &impl Serialize) -> Value {
+        serde_json::to_value(value).expect("serialisable")
+    }
+
+    #[test]
+    fn embedded_link_gives_kind_room_and_server_but_no_token() {
+        let text = format!("palabre://127.0.0.1:7443/MaReunion456?token=tok-Secret-42&fp={FP}");
+        let summary = parse_link(text).expect("a valid link");
+        let sent = to_json(&summary);
+        assert_eq!(
+            sent,
+            json!({"kind": "embedded", "room": "MaReunion456", "server": "127.0.0.1:7443", "secure_server": true})
+        );
+        let sent = sent.to_string();
+        assert!(!sent.contains("tok-Secret-42"), "token leaked: {sent}");
+        assert!(!sent.contains("00112233"), "fingerprint leaked: {sent}");
+    }
+
+    #[test]
+    fn janus_link_with_secret_hints_moderator_without_sending_secret_or_pin() {
+        let summary = parse_link("janus+wss://janus.example.org/1234?pin=9876&secret=adminpwd".into()).unwrap();
+        let sent = to_json(&summary);
+        assert_eq!(
+            sent,
+            json!({
+                "kind": "janus",
+                "room": "1234",
+                "server": "janus.example.org:8989",
+                "secure_server": true,
+                "role_hint": "moderator"
+            })
+        );
+        let sent = sent.to_string();
+        assert!(!sent.contains("adminpwd") && !sent.contains("9876"), "secret leaked: {sent}");
+    }
+
+    #[test]
+    fn plain_janus_link_is_not_secure_and_hints_nothing() {
+        let summary = parse_link("janus+ws://127.0.0.1:8188/1234".into()).unwrap();
+        assert_eq!(summary.kind, LinkKind::Janus);
+        assert!(!summary.secure_server);
+        assert_eq!(summary.role_hint, None);
+    }
+
+    #[test]
+    fn invalid_link_gives_its_code_and_a_sentence() {
+        let cases = [
+            ("https://x", "unknown-scheme"),
+            ("   ", "empty"),
+            ("palabre://h:1/R?token=t", "missing-fingerprint"),
+            ("palabre://h:1/R?token=t&fp=sha256:12ab", "bad-fingerprint"),
+            ("janus+ws://h/salle", "bad-janus-room"),
+        ];
+        for (text, code) in cases {
+            let problem = parse_link(text.into()).expect_err(text);
+            let sent = to_json(&problem);
+            assert_eq!(sent["code"], code, "for {text:?}");
+            assert!(!problem.detail.is_empty());
+        }
+    }
+
+    #[test]
+    fn error_detail_does_not_repeat_the_token() {
+        let problem = parse_link("palabre://h:1/R?token=tok-Secret-42&fp=sha256:zz".into()).unwrap_err();
+        assert_eq!(problem.code, "bad-fingerprint");
+        assert!(!problem.detail.contains("tok-Secret-42"));
+    }
+
+    /// Every kind of link error `palabre-core` has. The `match` stops this from compiling when a kind is added, so
+    /// that the UI gets words for it.
+    fn every_link_error() -> Vec<LinkError> {
+        let all = vec![
+            LinkError::Empty,
+            LinkError::UnknownScheme,
+            LinkError::Malformed(String::new()),
+            LinkError::MissingHost,
+            LinkError::MissingRoom,
+            LinkError::BadRoomName(String::new()),
+            LinkError::BadJanusRoom(String::new()),
+            LinkError::MissingToken,
+            LinkError::MissingFingerprint,
+            LinkError::BadFingerprint,
+        ];
+        for error in &all {
+            match error {
+                LinkError::Empty
+                | LinkError::UnknownScheme
+                | LinkError::Malformed(_)
+                | LinkError::MissingHost
+                | LinkError::MissingRoom
+                | LinkError::BadRoomName(_)
+                | LinkError::BadJanusRoom(_)
+                | LinkError::MissingToken
+                | LinkError::MissingFingerprint
+                | LinkError::BadFingerprint => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_link_error_code_has_words_in_both_languages() {
+        let strings = include_str!("../ui/i18n.js");
+        for error in every_link_error() {
+            let key = format!("\"{}\":", error.code());
+            // One entry in the French table and one in the English one.
+            assert_eq!(strings.matches(&key).count(), 2, "ui/i18n.js needs French and English words for {key}");
+        }
+    }
+}
