@@ -62,9 +62,7 @@ impl From<&Link> for LinkSummary {
     fn from(link: &Link) -> Self {
         let (kind, secure_server, role_hint) = match link {
             Link::Embedded(_) => (LinkKind::Embedded, true, None),
-            Link::Janus(janus) => {
-                (LinkKind::Janus, janus.secure, janus.secret.as_ref().map(|_| RoleHint::Moderator))
-            }
+            Link::Janus(janus) => (LinkKind::Janus, janus.secure, janus.secret.as_ref().map(|_| RoleHint::Moderator)),
         };
         LinkSummary { kind, room: link.room_label(), server: link.server_address(), secure_server, role_hint }
     }

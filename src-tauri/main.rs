@@ -17,11 +17,7 @@ fn main() {
     let launch = LaunchLink::from_args(std::env::args_os().skip(1));
     let result = tauri::Builder::default()
         .manage(launch)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::parse_link,
-            commands::launch_link,
-        ])
+        .invoke_handler(tauri::generate_handler![commands::app_info, commands::parse_link, commands::launch_link,])
         .run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("palabre: the window could not start: {error}");

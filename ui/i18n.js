@@ -14,73 +14,73 @@ export const MESSAGES = {
       "app.version": "version {version}",
       "link.label": "Lien de la réunion",
       "link.hint":
-        "Collez le lien reçu dans votre invitation (courriel ou agenda), puis choisissez « Vérifier » ou appuyez sur Entrée.",
+        "Collez le lien reçu dans votre invitation (courriel ou agenda), puis choisissez «\u00a0Vérifier\u00a0» ou appuyez sur Entrée.",
       "link.check": "Vérifier",
       "result.valid": "Ce lien de réunion est valide",
-      "result.fromLaunch": "Lien reçu à l'ouverture de Palabre.",
+      "result.fromLaunch": "Lien reçu à l’ouverture de Palabre.",
       "result.room": "Salle",
       "result.server": "Serveur",
       "result.connection": "Connexion",
       "result.connection.pinned": "chiffrée, serveur authentifié par le lien",
       "result.connection.encrypted": "chiffrée",
-      "result.connection.plain": "non chiffrée : à utiliser seulement sur le réseau interne de votre administration",
-      "result.moderator": "Ce lien vous permet d'animer la réunion (rôle de modération).",
+      "result.connection.plain": "non chiffrée\u00a0: à utiliser seulement sur le réseau interne de votre administration",
+      "result.moderator": "Ce lien vous permet d’animer la réunion (rôle de modération).",
       "error.title": "Ce lien ne peut pas être utilisé",
-      "error.action": "Que faire :",
+      "error.action": "Que faire\u00a0:",
       "error.detail": "Détail technique, pour le support informatique",
     },
     linkErrors: {
       "empty": {
-        problem: "Aucun lien n'a été saisi.",
-        action: "Collez le lien complet reçu dans votre invitation, puis choisissez « Vérifier ».",
+        problem: "Aucun lien n’a été saisi.",
+        action: "Collez le lien complet reçu dans votre invitation, puis choisissez «\u00a0Vérifier\u00a0».",
       },
       "unknown-scheme": {
-        problem: "Ce texte n'est pas un lien de réunion Palabre.",
+        problem: "Ce texte n’est pas un lien de réunion Palabre.",
         action:
-          "Un lien de réunion commence par « palabre:// » (ou « janus+ws:// »). Cherchez ce lien dans l'invitation ; " +
-          "si vous n'avez reçu qu'une adresse web, demandez le lien de réunion à la personne qui organise la réunion.",
+          "Un lien de réunion commence par «\u00a0palabre://\u00a0» (ou «\u00a0janus+ws://\u00a0»). Cherchez ce lien dans l’invitation\u202f; " +
+          "si vous n’avez reçu qu’une adresse web, demandez le lien de réunion à la personne qui organise la réunion.",
       },
       "malformed": {
         problem: "Le lien est abîmé.",
-        action: "Copiez-le à nouveau depuis l'invitation, en entier et sans rien y ajouter.",
+        action: "Copiez-le à nouveau depuis l’invitation, en entier et sans rien y ajouter.",
       },
       "missing-host": {
-        problem: "Le lien n'indique pas de serveur.",
-        action: "Copiez-le à nouveau depuis l'invitation, en entier.",
+        problem: "Le lien n’indique pas de serveur.",
+        action: "Copiez-le à nouveau depuis l’invitation, en entier.",
       },
       "missing-room": {
-        problem: "Le lien n'indique pas de salle de réunion.",
-        action: "Copiez-le à nouveau depuis l'invitation, en entier : la fin du lien a sans doute été coupée.",
+        problem: "Le lien n’indique pas de salle de réunion.",
+        action: "Copiez-le à nouveau depuis l’invitation, en entier\u00a0: la fin du lien a sans doute été coupée.",
       },
       "bad-room-name": {
-        problem: "Le nom de la salle dans le lien n'est pas valide.",
+        problem: "Le nom de la salle dans le lien n’est pas valide.",
         action:
-          "Copiez le lien à nouveau depuis l'invitation. Si le problème continue, demandez un nouveau lien à la " +
+          "Copiez le lien à nouveau depuis l’invitation. Si le problème continue, demandez un nouveau lien à la " +
           "personne qui organise la réunion.",
       },
       "bad-janus-room": {
-        problem: "Le numéro de la salle dans le lien n'est pas valide.",
+        problem: "Le numéro de la salle dans le lien n’est pas valide.",
         action:
-          "Copiez le lien à nouveau depuis l'invitation. Si le problème continue, demandez un nouveau lien à la " +
+          "Copiez le lien à nouveau depuis l’invitation. Si le problème continue, demandez un nouveau lien à la " +
           "personne qui organise la réunion.",
       },
       "missing-token": {
-        problem: "Il manque au lien son code d'accès.",
-        action: "Le lien est incomplet : demandez à la personne qui organise la réunion de vous le renvoyer en entier.",
+        problem: "Il manque au lien son code d’accès.",
+        action: "Le lien est incomplet\u00a0: demandez à la personne qui organise la réunion de vous le renvoyer en entier.",
       },
       "missing-fingerprint": {
-        problem: "Il manque au lien l'empreinte de sécurité du serveur.",
-        action: "Le lien est incomplet : demandez à la personne qui organise la réunion de vous le renvoyer en entier.",
+        problem: "Il manque au lien l’empreinte de sécurité du serveur.",
+        action: "Le lien est incomplet\u00a0: demandez à la personne qui organise la réunion de vous le renvoyer en entier.",
       },
       "bad-fingerprint": {
-        problem: "L'empreinte de sécurité du serveur, dans le lien, est abîmée.",
+        problem: "L’empreinte de sécurité du serveur, dans le lien, est abîmée.",
         action:
-          "Copiez le lien à nouveau depuis l'invitation. Si le problème continue, demandez un nouveau lien à la " +
+          "Copiez le lien à nouveau depuis l’invitation. Si le problème continue, demandez un nouveau lien à la " +
           "personne qui organise la réunion.",
       },
       // Not a link error: the check itself could not run.
       "unexpected": {
-        problem: "La vérification n'a pas pu avoir lieu.",
+        problem: "La vérification n’a pas pu avoir lieu.",
         action: "Fermez puis rouvrez Palabre. Si le problème continue, contactez votre support informatique.",
       },
     },

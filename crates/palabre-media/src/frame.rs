@@ -81,7 +81,9 @@ pub struct AudioFrame {
 impl AudioFrame {
     /// 20 ms of silence, e.g. to fill a gap nothing better can fill.
     pub fn silence() -> Self {
-        Self { samples: vec![0; FRAME_SAMPLES] }
+        Self {
+            samples: vec![0; FRAME_SAMPLES],
+        }
     }
 }
 

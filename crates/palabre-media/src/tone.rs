@@ -46,7 +46,12 @@ mod tests {
     #[test]
     fn tone_peaks_near_minus_twelve_dbfs() {
         let frame = Tone::new(440.0).next_frame();
-        let peak = frame.samples.iter().map(|s| s.unsigned_abs()).max().unwrap();
+        let peak = frame
+            .samples
+            .iter()
+            .map(|s| s.unsigned_abs())
+            .max()
+            .unwrap();
         assert!((8000..=8200).contains(&peak), "peak {peak}");
     }
 

@@ -1,0 +1,227 @@
+//! VP8 encoding tuned for a live call: no lookahead, constant bitrate, fast.
+
+use std::ffi::{c_int, c_ulong};
+use std::mem::MaybeUninit;
+use std::ptr;
+
+use vpx_sys::{
+    vp8e_enc_control_id, vpx_codec_cx_pkt_kind, vpx_codec_enc_cfg_t, vpx_codec_enc_config_default,
+    vpx_codec_enc_init_ver, vpx_codec_encode, vpx_codec_get_cx_data, vpx_codec_vp8_cx,
+    vpx_enc_frame_flags_t, vpx_kf_mode, vpx_rc_mode, VPX_DL_REALTIME, VPX_EFLAG_FORCE_KF,
+    VPX_ENCODER_ABI_VERSION, VPX_ERROR_RESILIENT_DEFAULT, VPX_FRAME_IS_KEY,
+};
+
+use super::context::{check_status, VpxContext};
+use super::image::BorrowedImage;
+use crate::error::CodecError;
+use crate::frame::VideoFrame;
+
+/// VP8's frame header stores each dimension in 14 bits.
+const MAX_DIMENSION: u32 = (1 << 14) - 1;
+
+/// Encoder speed, negative to make it fixed: a positive value lets libvpx pick the speed from how long
+/// previous frames took, which makes output depend on machine load. At speed 12 (of 16) one core encodes
+/// a 640x360 frame in a few milliseconds, and flat areas still come out clean.
+const CPU_USED: c_int = -12;
+
+/// Seconds between automatic keyframes: how long a receiver that lost a keyframe waits at worst
+/// when nobody asks for one.
+const KEYFRAME_INTERVAL_SECONDS: u32 = 3;
+
+/// Largest keyframe, in percent of an average frame. Bounds the burst a keyframe puts on the link,
+/// which would otherwise delay every packet behind it.
+const MAX_KEYFRAME_SIZE_PERCENT: c_int = 600;
+
+/// Worst quantiser allowed, below libvpx's 63: past this, detail is so smeared that spending a little
+/// over the target is the better trade.
+const MAX_QUANTIZER: u32 = 56;
+
+/// What to encode: picture size, frame rate and the bitrate to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vp8Config {
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+    pub bitrate_kbps: u32,
+}
+
+impl Vp8Config {
+    fn validate(&self) -> Result<(), CodecError> {
+        let invalid = |reason: String| Err(CodecError::InvalidConfig(reason));
+        if !(1..=MAX_DIMENSION).contains(&self.width) || !(1..=MAX_DIMENSION).contains(&self.height)
+        {
+            return invalid(format!(
+                "VP8 pictures are 1 to {MAX_DIMENSION} pixels a side, not {}x{}",
+                self.width, self.height
+            ));
+        }
+        if !(1..=1000).contains(&self.fps) {
+            return invalid(format!(
+                "frame rate must be 1 to 1000 fps, not {}",
+                self.fps
+            ));
+        }
+        if self.bitrate_kbps == 0 {
+            return invalid("bitrate must be above 0 kbit/s".to_owned());
+        }
+        Ok(())
+    }
+
+    /// How long each frame is shown, in milliseconds (the encoder's time base), at least 1.
+    fn frame_duration_ms(&self) -> u32 {
+        (1000 / self.fps).max(1)
+    }
+}
+
+/// One compressed VP8 frame, ready to packetise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EncodedFrame {
+    pub data: Vec<u8>,
+    /// Whether a decoder can start from this frame alone.
+    pub keyframe: bool,
+}
+
+/// A real-time VP8 encoder for one outgoing video stream.
+pub struct Vp8Encoder {
+    context: VpxContext,
+    config: Vp8Config,
+}
+
+impl Vp8Encoder {
+    pub fn new(config: Vp8Config) -> Result<Self, CodecError> {
+        config.validate()?;
+        let settings = realtime_settings(&config)?;
+        let mut context = VpxContext::init("vpx_codec_enc_init_ver", |context| {
+            // SAFETY: `context` is a fresh context and `settings` a complete configuration; libvpx copies
+            // the configuration during the call.
+            unsafe {
+                vpx_codec_enc_init_ver(
+                    context,
+                    vpx_codec_vp8_cx(),
+                    &settings,
+                    0,
+                    VPX_ENCODER_ABI_VERSION as c_int,
+                )
+            }
+        })?;
+        context.control(
+            "VP8E_SET_CPUUSED",
+            vp8e_enc_control_id::VP8E_SET_CPUUSED as u32,
+            CPU_USED,
+        )?;
+        context.control(
+            "VP8E_SET_MAX_INTRA_BITRATE_PCT",
+            vp8e_enc_control_id::VP8E_SET_MAX_INTRA_BITRATE_PCT as u32,
+            MAX_KEYFRAME_SIZE_PERCENT,
+        )?;
+        Ok(Self { context, config })
+    }
+
+    /// Encodes `frame`, shown at `pts_ms` milliseconds on the caller's clock (it must increase from call
+    /// to call; rate control reads the frame rate from it). `force_keyframe` answers a receiver's request
+    /// for a picture it can decode alone. Returns the compressed frames libvpx produced for this input:
+    /// with these settings, exactly one.
+    pub fn encode(
+        &mut self,
+        frame: &VideoFrame,
+        pts_ms: i64,
+        force_keyframe: bool,
+    ) -> Result<Vec<EncodedFrame>, CodecError> {
+        self.check_frame(frame)?;
+        let image = BorrowedImage::new(frame);
+        let flags = if force_keyframe {
+            VPX_EFLAG_FORCE_KF as vpx_enc_frame_flags_t
+        } else {
+            0
+        };
+        // SAFETY: the context is initialised; `image` describes planes that stay borrowed for this call,
+        // and libvpx copies them before returning (no lookahead is configured).
+        let status = unsafe {
+            vpx_codec_encode(
+                self.context.as_mut_ptr(),
+                image.as_ptr(),
+                pts_ms,
+                c_ulong::from(self.config.frame_duration_ms()),
+                flags,
+                c_ulong::from(VPX_DL_REALTIME),
+            )
+        };
+        self.context.check("vpx_codec_encode", status)?;
+        Ok(self.take_output())
+    }
+
+    fn check_frame(&self, frame: &VideoFrame) -> Result<(), CodecError> {
+        if (frame.width, frame.height) != (self.config.width, self.config.height) {
+            return Err(CodecError::InvalidFrame(format!(
+                "frame is {}x{} but the encoder was configured for {}x{}",
+                frame.width, frame.height, self.config.width, self.config.height
+            )));
+        }
+        if !frame.planes_match_dimensions() {
+            return Err(CodecError::InvalidFrame(format!(
+                "frame planes hold {}, {} and {} bytes, which is not I420 at {}x{}",
+                frame.y.len(),
+                frame.u.len(),
+                frame.v.len(),
+                frame.width,
+                frame.height
+            )));
+        }
+        Ok(())
+    }
+
+    /// Collects the compressed frames waiting in the encoder after an encode call.
+    fn take_output(&mut self) -> Vec<EncodedFrame> {
+        let context = self.context.as_mut_ptr();
+        let mut iterator = ptr::null();
+        // SAFETY: the context is initialised and `iterator` starts null, as libvpx requires. Each packet
+        // stays valid until the next call on the context, and is copied out before that.
+        let packets = std::iter::from_fn(|| unsafe {
+            vpx_codec_get_cx_data(context, &mut iterator).as_ref()
+        });
+        packets
+            .filter(|packet| packet.kind == vpx_codec_cx_pkt_kind::VPX_CODEC_CX_FRAME_PKT)
+            .map(|packet| {
+                // SAFETY: `frame` is the union member of frame packets; it points to `sz` bytes.
+                let frame = unsafe { packet.data.frame };
+                let data = unsafe {
+                    std::slice::from_raw_parts(frame.buf.cast::<u8>(), frame.sz as usize)
+                };
+                EncodedFrame {
+                    data: data.to_vec(),
+                    keyframe: frame.flags & VPX_FRAME_IS_KEY != 0,
+                }
+            })
+            .collect()
+    }
+}
+
+/// libvpx's defaults for VP8, changed for a live call at the configured size and rate.
+fn realtime_settings(config: &Vp8Config) -> Result<vpx_codec_enc_cfg_t, CodecError> {
+    let mut settings = MaybeUninit::<vpx_codec_enc_cfg_t>::uninit();
+    // SAFETY: libvpx fills the whole configuration when it returns OK, checked before reading it.
+    let status =
+        unsafe { vpx_codec_enc_config_default(vpx_codec_vp8_cx(), settings.as_mut_ptr(), 0) };
+    check_status("vpx_codec_enc_config_default", status)?;
+    let mut settings = unsafe { settings.assume_init() };
+
+    settings.g_w = config.width;
+    settings.g_h = config.height;
+    // Timestamps are milliseconds.
+    settings.g_timebase.num = 1;
+    settings.g_timebase.den = 1000;
+    // One thread: a participant's machine runs an encoder and several decoders at once.
+    settings.g_threads = 1;
+    // Each frame can be decoded after a lost one once its references arrive, at a small cost in size.
+    settings.g_error_resilient = VPX_ERROR_RESILIENT_DEFAULT;
+    // No lookahead: every frame goes out as soon as it is encoded.
+    settings.g_lag_in_frames = 0;
+    settings.rc_end_usage = vpx_rc_mode::VPX_CBR;
+    settings.rc_target_bitrate = config.bitrate_kbps;
+    settings.rc_max_quantizer = MAX_QUANTIZER;
+    // Never drop a frame to save bits: callers expect one output per input.
+    settings.rc_dropframe_thresh = 0;
+    settings.kf_mode = vpx_kf_mode::VPX_KF_AUTO;
+    settings.kf_max_dist = config.fps * KEYFRAME_INTERVAL_SECONDS;
+    Ok(settings)
+}

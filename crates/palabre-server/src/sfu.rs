@@ -1,0 +1,111 @@
+//! Selective forwarding: RTP from one publisher goes, undecoded, to every subscriber.
+//!
+//! Each published track gets one [`Forwarder`] holding a `TrackLocalStaticRTP`; every subscriber's peer
+//! connection adds that same local track, and webrtc-rs rewrites SSRC and payload type per subscriber binding.
+//! Keyframe requests (PLI/FIR) from any subscriber go back to the publisher as one PLI, at most every
+//! [`KEYFRAME_REQUEST_INTERVAL`], so a newcomer sees video within one round trip instead of waiting for the next
+//! periodic keyframe.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use palabre_core::ParticipantId;
+use tokio::sync::Notify;
+use webrtc::peer_connection::RTCPeerConnection;
+use webrtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
+use webrtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
+use webrtc::rtp_transceiver::rtp_codec::RTPCodecType;
+use webrtc::rtp_transceiver::rtp_sender::RTCRtpSender;
+use webrtc::track::track_local::track_local_static_rtp::TrackLocalStaticRTP;
+use webrtc::track::track_local::{TrackLocal, TrackLocalWriter};
+use webrtc::track::track_remote::TrackRemote;
+
+const KEYFRAME_REQUEST_INTERVAL: Duration = Duration::from_millis(300);
+
+/// One published track, as the room hands it to subscribers.
+#[derive(Debug)]
+pub struct Forwarder {
+    pub owner: ParticipantId,
+    pub kind: RTPCodecType,
+    pub track: Arc<TrackLocalStaticRTP>,
+    keyframe_wanted: Arc<Notify>,
+}
+
+impl Forwarder {
+    /// Starts forwarding `remote` (published by `owner` over `publisher`) until the publisher stops sending.
+    pub fn start(owner: ParticipantId, remote: Arc<TrackRemote>, publisher: Weak<RTCPeerConnection>) -> Arc<Forwarder> {
+        // The stream id carries the owner so that subscribers know whose track this is.
+        let track = Arc::new(TrackLocalStaticRTP::new(
+            remote.codec().capability,
+            format!("{}-{}", owner.0, remote.kind()),
+            owner.0.to_string(),
+        ));
+        let forwarder = Arc::new(Forwarder {
+            owner,
+            kind: remote.kind(),
+            track: track.clone(),
+            keyframe_wanted: Arc::new(Notify::new()),
+        });
+        let keyframes = (remote.kind() == RTPCodecType::Video)
+            .then(|| tokio::spawn(send_keyframe_requests(forwarder.keyframe_wanted.clone(), publisher, remote.ssrc())));
+        tokio::spawn(async move {
+            forward(remote, track).await;
+            if let Some(keyframes) = keyframes {
+                keyframes.abort();
+            }
+        });
+        forwarder
+    }
+
+    /// Asks the publisher for a keyframe (coalesced with other requests).
+    pub fn request_keyframe(&self) {
+        self.keyframe_wanted.notify_one();
+    }
+
+    /// Reads a subscriber's RTCP for this track: keyframe requests go to the publisher. Reading RTCP also keeps
+    /// the sender's interceptors (NACK, reports) running.
+    pub fn watch_subscriber(self: &Arc<Self>, sender: Arc<RTCRtpSender>) {
+        let forwarder = Arc::downgrade(self);
+        tokio::spawn(async move {
+            while let Ok((packets, _)) = sender.read_rtcp().await {
+                let wants_keyframe = packets.iter().any(|p| {
+                    p.as_any().downcast_ref::<PictureLossIndication>().is_some()
+                        || p.as_any().downcast_ref::<FullIntraRequest>().is_some()
+                });
+                match forwarder.upgrade() {
+                    Some(f) if wants_keyframe => f.request_keyframe(),
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+        });
+    }
+}
+
+async fn forward(remote: Arc<TrackRemote>, track: Arc<TrackLocalStaticRTP>) {
+    while let Ok((mut packet, _)) = remote.read_rtp().await {
+        // Header-extension ids are negotiated per connection; the publisher's would mean something else (or
+        // nothing) to a subscriber, and its own interceptors add the ones it negotiated.
+        packet.header.extension = false;
+        packet.header.extensions.clear();
+        packet.header.extension_profile = 0;
+        if let Err(error) = track.write_rtp(&packet).await {
+            // One subscriber failing must not stop the others.
+            tracing::trace!(%error, "forwarding to a subscriber failed");
+        }
+    }
+    tracing::debug!(track = %track.id(), "publisher stopped sending");
+}
+
+async fn send_keyframe_requests(wanted: Arc<Notify>, publisher: Weak<RTCPeerConnection>, media_ssrc: u32) {
+    loop {
+        wanted.notified().await;
+        let Some(pc) = publisher.upgrade() else { return };
+        let pli = PictureLossIndication { sender_ssrc: 0, media_ssrc };
+        if pc.write_rtcp(&[Box::new(pli)]).await.is_err() {
+            return;
+        }
+        drop(pc);
+        tokio::time::sleep(KEYFRAME_REQUEST_INTERVAL).await;
+    }
+}
