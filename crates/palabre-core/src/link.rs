@@ -190,7 +190,8 @@ fn percent_decode(path: &str) -> Result<String, LinkError> {
     String::from_utf8(bytes).map_err(|_| LinkError::Malformed("room is not UTF-8".into()))
 }
 
-pub(crate) fn host_port(host: &str, port: u16) -> String {
+/// `host:port`, with IPv6 hosts in brackets, as URLs and socket addresses want it.
+pub fn host_port(host: &str, port: u16) -> String {
     if host.contains(':') {
         format!("[{host}]:{port}")
     } else {

@@ -1,0 +1,23 @@
+//! Palabre's call engine: joins a room by link, sends and receives media over WebRTC, carries the conference
+//! model's app messages, and measures the call.
+//!
+//! ```text
+//! join(CallOptions) ─> adapter::connect ─> RoomConnection (embedded; Janus next)
+//!        │                                   │ RoomEvent
+//!        ├─ local_media: sources → encoders → local tracks
+//!        ├─ remote_media: remote tracks → decoders → stats
+//!        └─ call::Driver: RoomEvent / user actions → palabre_core::Conference → app messages, CallEvent
+//! ```
+
+pub mod adapter;
+pub mod call;
+mod embedded;
+pub mod error;
+pub mod local_media;
+mod remote_media;
+pub mod stats;
+
+pub use call::{join, Call, CallEvent, CallOptions};
+pub use error::CallError;
+pub use local_media::{AudioSource, VideoSource};
+pub use stats::{CallStats, RemoteMedia};

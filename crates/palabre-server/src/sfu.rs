@@ -10,10 +10,9 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use palabre_core::ParticipantId;
+use palabre_net::keyframe::{asks_for_keyframe, request_keyframe};
 use tokio::sync::Notify;
 use webrtc::peer_connection::RTCPeerConnection;
-use webrtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
-use webrtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use webrtc::rtp_transceiver::rtp_codec::RTPCodecType;
 use webrtc::rtp_transceiver::rtp_sender::RTCRtpSender;
 use webrtc::track::track_local::track_local_static_rtp::TrackLocalStaticRTP;
@@ -68,10 +67,7 @@ impl Forwarder {
         let forwarder = Arc::downgrade(self);
         tokio::spawn(async move {
             while let Ok((packets, _)) = sender.read_rtcp().await {
-                let wants_keyframe = packets.iter().any(|p| {
-                    p.as_any().downcast_ref::<PictureLossIndication>().is_some()
-                        || p.as_any().downcast_ref::<FullIntraRequest>().is_some()
-                });
+                let wants_keyframe = asks_for_keyframe(&packets);
                 match forwarder.upgrade() {
                     Some(f) if wants_keyframe => f.request_keyframe(),
                     Some(_) => {}
@@ -101,8 +97,7 @@ async fn send_keyframe_requests(wanted: Arc<Notify>, publisher: Weak<RTCPeerConn
     loop {
         wanted.notified().await;
         let Some(pc) = publisher.upgrade() else { return };
-        let pli = PictureLossIndication { sender_ssrc: 0, media_ssrc };
-        if pc.write_rtcp(&[Box::new(pli)]).await.is_err() {
+        if request_keyframe(&pc, media_ssrc).await.is_err() {
             return;
         }
         drop(pc);

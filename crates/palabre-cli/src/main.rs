@@ -1,0 +1,166 @@
+//! `palabre-cli`: a participant without a window, for tests, benchmarks, scripts and bots.
+//!
+//! `palabre-cli join LINK --name NAME [--video test-pattern|none] [--audio tone|none] [--duration SECS]
+//! [--do SECS:ACTION]... [--report FILE]` — the flags and the report's fields are a contract that scripts outside
+//! the test suite rely on: extend them, never rename them.
+
+mod report;
+mod script;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use palabre_core::Link;
+use palabre_rtc::{join, AudioSource, CallError, CallEvent, CallOptions, VideoSource};
+
+use crate::report::{Report, Roster};
+use crate::script::ScheduledAction;
+
+#[derive(Parser)]
+#[command(version, about = "Palabre without a window: join meetings from scripts, tests and benchmarks")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Join a meeting by its link, send synthetic media, and report what was received.
+    Join(JoinArgs),
+}
+
+#[derive(clap::Args)]
+struct JoinArgs {
+    /// The meeting link (palabre://… or janus+ws://…).
+    link: String,
+    /// Display name, e.g. "Marie Dupont (Mairie de Lyon)".
+    #[arg(long)]
+    name: String,
+    #[arg(long, value_enum, default_value_t = VideoChoice::TestPattern)]
+    video: VideoChoice,
+    #[arg(long, value_enum, default_value_t = AudioChoice::Tone)]
+    audio: AudioChoice,
+    /// Test-pattern size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "640x360", value_parser = parse_size)]
+    size: (u32, u32),
+    /// Test-pattern frame rate.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=60))]
+    fps: u32,
+    /// Leave after this many seconds (default: stay until Ctrl-C).
+    #[arg(long)]
+    duration: Option<f64>,
+    /// Do something at a time after joining: SECS:chat=TEXT, SECS:mute, SECS:unmute, SECS:camera-off,
+    /// SECS:camera-on, SECS:raise-hand, SECS:lower-hand. Repeatable.
+    #[arg(long = "do", value_name = "SECS:ACTION", value_parser = ScheduledAction::parse)]
+    actions: Vec<ScheduledAction>,
+    /// Write a JSON report of the call here when it ends.
+    #[arg(long)]
+    report: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum VideoChoice {
+    TestPattern,
+    None,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AudioChoice {
+    Tone,
+    None,
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let (w, h) = text.split_once('x').ok_or("expected WIDTHxHEIGHT, for example 640x360")?;
+    let parse = |v: &str| v.parse::<u32>().ok().filter(|v| (16..=3840).contains(v));
+    match (parse(w), parse(h)) {
+        (Some(w), Some(h)) => Ok((w, h)),
+        _ => Err("width and height must be whole numbers from 16 to 3840".into()),
+    }
+}
+
+fn main() -> ExitCode {
+    let process_start = Instant::now();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
+        .init();
+    let Command::Join(args) = Cli::parse().command;
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+    let mut report = Report::new(process_start);
+    let outcome = runtime.block_on(run_join(&args, &mut report));
+    if let Err(error) = &outcome {
+        report.errors.push(error.to_string());
+    }
+    if let Some(path) = &args.report {
+        if let Err(error) = std::fs::write(path, report.to_json()) {
+            eprintln!("palabre-cli: cannot write the report to {}: {error}", path.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("palabre-cli: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError> {
+    let link = Link::parse(&args.link)?;
+    let video = match args.video {
+        VideoChoice::TestPattern => VideoSource::TestPattern { width: args.size.0, height: args.size.1, fps: args.fps },
+        VideoChoice::None => VideoSource::None,
+    };
+    let audio = match args.audio {
+        AudioChoice::Tone => AudioSource::Tone { frequency_hz: 440.0 },
+        AudioChoice::None => AudioSource::None,
+    };
+    let (call, mut events) = join(CallOptions { link, name: args.name.clone(), video, audio }).await?;
+    report.joined_at = Some(call.joined_at);
+    let mut roster = Roster::default();
+    let mut pending = args.actions.clone();
+    pending.sort_by(|a, b| a.at.total_cmp(&b.at));
+    let mut pending = pending.into_iter().peekable();
+    let end = args.duration.map(|secs| tokio::time::Instant::from_std(call.joined_at) + Duration::from_secs_f64(secs));
+    let ended = loop {
+        let next_action = pending.peek().map(|a| tokio::time::Instant::from_std(call.joined_at) + Duration::from_secs_f64(a.at));
+        tokio::select! {
+            event = events.recv() => match event {
+                Some(CallEvent::Ended(error)) => break Some(error),
+                Some(CallEvent::Joined(me)) => roster.seen(me.id, me.name, true),
+                Some(CallEvent::ParticipantJoined(p)) => roster.seen(p.id, p.name, false),
+                Some(CallEvent::Notice(message)) => tracing::warn!("{message}"),
+                // The report keeps those who left, marked as no longer present.
+                Some(CallEvent::ParticipantLeft(_) | CallEvent::ParticipantUpdated(_) | CallEvent::Chat(_)) => {}
+                None => break None,
+            },
+            _ = sleep_until(next_action) => {
+                if let Some(action) = pending.next() {
+                    action.action.apply(&call);
+                }
+            }
+            _ = sleep_until(end) => break None,
+            _ = tokio::signal::ctrl_c() => break None,
+        }
+    };
+    report.record(&call, &roster).await;
+    match ended {
+        Some(error) => Err(error),
+        None => {
+            call.leave().await;
+            Ok(())
+        }
+    }
+}
+
+/// Sleeps until `deadline`, or forever when there is none.
+async fn sleep_until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,67 @@
+//! The boundary between the call engine and a kind of room server.
+//!
+//! The engine owns media (encoding, decoding, stats) and the conference model; an adapter owns everything that
+//! differs between servers: how to connect and authenticate, how tracks are published and subscribed, how
+//! participants are announced and how app messages travel. Palabre's embedded server is the first adapter; a
+//! Janus VideoRoom adapter comes next behind the same trait.
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use palabre_core::{Link, ParticipantId, ParticipantInfo, Role};
+use tokio::sync::mpsc;
+use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
+use webrtc::track::track_remote::TrackRemote;
+
+use crate::embedded::EmbeddedRoom;
+use crate::error::CallError;
+
+/// What the local participant sends, ready to be attached to a peer connection.
+#[derive(Clone)]
+pub struct LocalTracks {
+    pub audio: Option<Arc<TrackLocalStaticSample>>,
+    pub video: Option<Arc<TrackLocalStaticSample>>,
+    /// Set by the adapter when a receiver asks for a keyframe; cleared by the video encoder.
+    pub keyframe_requested: Arc<AtomicBool>,
+}
+
+/// Asks the sender of a remote video track for a keyframe (after loss, or a decoder error).
+pub type KeyframeRequester = Arc<dyn Fn() + Send + Sync>;
+
+/// What an adapter reports, in the order it happened.
+pub enum RoomEvent {
+    Welcomed { you: ParticipantId, role: Role, name: String, participants: Vec<ParticipantInfo> },
+    ParticipantJoined(ParticipantInfo),
+    ParticipantLeft(ParticipantId),
+    /// Media from `owner` arrived.
+    Track { owner: ParticipantId, track: Arc<TrackRemote>, request_keyframe: KeyframeRequester },
+    /// An app message, as received (the engine's conference model decodes it).
+    AppMessage(Vec<u8>),
+    /// The connection to the room ended without us leaving.
+    Closed(CallError),
+}
+
+/// A joined room, as the engine drives it.
+#[async_trait]
+pub trait RoomConnection: Send + Sync {
+    /// Sends an encoded app message to the room (waits until the channel for it is open).
+    async fn send_app_message(&self, text: String) -> Result<(), CallError>;
+    /// Round-trip time of the media transport, in milliseconds, when known.
+    async fn round_trip_ms(&self) -> Option<f64>;
+    /// Leaves the room and closes every connection.
+    async fn leave(&self);
+}
+
+/// Joins the room a link names, publishing `local`, and reports what happens on `events`.
+pub async fn connect(
+    link: &Link,
+    name: &str,
+    local: &LocalTracks,
+    events: mpsc::UnboundedSender<RoomEvent>,
+) -> Result<Box<dyn RoomConnection>, CallError> {
+    match link {
+        Link::Embedded(link) => Ok(Box::new(EmbeddedRoom::connect(link, name, local, events).await?)),
+        Link::Janus(_) => Err(CallError::UnsupportedServer("Janus")),
+    }
+}

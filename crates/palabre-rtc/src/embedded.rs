@@ -1,0 +1,250 @@
+//! The adapter for Palabre's embedded room server (`palabre-server`).
+//!
+//! Signalling is a TLS WebSocket whose certificate must match the link's fingerprint. Then two peer
+//! connections: *publish*, which we offer once with our tracks and the app-message data channel, and
+//! *subscribe*, which the server offers and re-offers as others come and go (see `palabre_core::signal`).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use palabre_core::link::host_port;
+use palabre_core::message::PROTOCOL_VERSION;
+use palabre_core::signal::{ClientSignal, ServerSignal};
+use palabre_core::{EmbeddedLink, ParticipantId};
+use palabre_net::keyframe::request_keyframe;
+use palabre_net::negotiate::{self, PeerOptions};
+use palabre_net::{is_pin_mismatch, pinned_client_config};
+use rustls::pki_types::ServerName;
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, watch, Mutex};
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsConnector;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+use webrtc::data_channel::RTCDataChannel;
+use webrtc::peer_connection::peer_connection_state::RTCPeerConnectionState;
+use webrtc::peer_connection::RTCPeerConnection;
+use webrtc::rtp_transceiver::rtp_transceiver_direction::RTCRtpTransceiverDirection;
+use webrtc::rtp_transceiver::RTCRtpTransceiverInit;
+use webrtc::stats::StatsReportType;
+use webrtc::track::track_local::TrackLocal;
+
+use crate::adapter::{LocalTracks, RoomConnection, RoomEvent};
+use crate::error::CallError;
+use crate::local_media::watch_keyframe_requests;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const WELCOME_TIMEOUT: Duration = Duration::from_secs(10);
+const DATA_CHANNEL_TIMEOUT: Duration = Duration::from_secs(10);
+const APP_CHANNEL_LABEL: &str = "palabre";
+
+type Socket = WebSocketStream<TlsStream<TcpStream>>;
+
+pub struct EmbeddedRoom {
+    publish: Arc<RTCPeerConnection>,
+    subscribe: Arc<RTCPeerConnection>,
+    data_channel: Arc<RTCDataChannel>,
+    data_channel_open: watch::Receiver<bool>,
+    writer: Arc<Mutex<SplitSink<Socket, Message>>>,
+}
+
+impl EmbeddedRoom {
+    pub async fn connect(
+        link: &EmbeddedLink,
+        name: &str,
+        local: &LocalTracks,
+        events: mpsc::UnboundedSender<RoomEvent>,
+    ) -> Result<EmbeddedRoom, CallError> {
+        let mut socket = open_socket(link).await?;
+        let join = ClientSignal::Join {
+            protocol: PROTOCOL_VERSION,
+            room: link.room.clone(),
+            token: link.token.clone(),
+            name: name.to_string(),
+        };
+        socket.send(Message::text(join.to_json())).await.map_err(|_| CallError::ServerGone)?;
+        let welcome = tokio::time::timeout(WELCOME_TIMEOUT, next_signal(&mut socket))
+            .await
+            .map_err(|_| CallError::Timeout("waiting to be let in"))??;
+        match welcome {
+            ServerSignal::Welcome { you, role, name, participants } => {
+                let _ = events.send(RoomEvent::Welcomed { you, role, name, participants });
+            }
+            ServerSignal::Refused { reason } => return Err(CallError::Refused(reason)),
+            other => return Err(CallError::Protocol(format!("expected a welcome, got {other:?}"))),
+        }
+
+        let options = PeerOptions { include_loopback: true };
+        let publish = negotiate::new_peer_connection(&options).await?;
+        let subscribe = negotiate::new_peer_connection(&options).await?;
+        for track in [&local.audio, &local.video].into_iter().flatten() {
+            let track: Arc<dyn TrackLocal + Send + Sync> = track.clone();
+            let init = RTCRtpTransceiverInit { direction: RTCRtpTransceiverDirection::Sendonly, send_encodings: vec![] };
+            let transceiver = publish.add_transceiver_from_track(track, Some(init)).await?;
+            watch_keyframe_requests(transceiver.sender().await, local.keyframe_requested.clone());
+        }
+        let data_channel = publish.create_data_channel(APP_CHANNEL_LABEL, None).await?;
+        let (open_tx, data_channel_open) = watch::channel(false);
+        data_channel.on_open(Box::new(move || {
+            let _ = open_tx.send(true);
+            Box::pin(async {})
+        }));
+        let messages = events.clone();
+        data_channel.on_message(Box::new(move |message| {
+            let _ = messages.send(RoomEvent::AppMessage(message.data.to_vec()));
+            Box::pin(async {})
+        }));
+        forward_remote_tracks(&subscribe, &events);
+        for pc in [&publish, &subscribe] {
+            let failed = events.clone();
+            pc.on_peer_connection_state_change(Box::new(move |state| {
+                if state == RTCPeerConnectionState::Failed {
+                    let error = webrtc::Error::new("the media connection to the room server failed".into());
+                    let _ = failed.send(RoomEvent::Closed(CallError::WebRtc(error)));
+                }
+                Box::pin(async {})
+            }));
+        }
+
+        let offer = negotiate::offer(&publish).await?;
+        socket.send(Message::text(ClientSignal::PublishOffer { sdp: offer }.to_json())).await.map_err(|_| CallError::ServerGone)?;
+        let (writer, reader) = socket.split();
+        let writer = Arc::new(Mutex::new(writer));
+        tokio::spawn(read_signals(reader, writer.clone(), publish.clone(), subscribe.clone(), events));
+        Ok(EmbeddedRoom { publish, subscribe, data_channel, data_channel_open, writer })
+    }
+}
+
+#[async_trait]
+impl RoomConnection for EmbeddedRoom {
+    async fn send_app_message(&self, text: String) -> Result<(), CallError> {
+        let mut open = self.data_channel_open.clone();
+        tokio::time::timeout(DATA_CHANNEL_TIMEOUT, open.wait_for(|open| *open))
+            .await
+            .map_err(|_| CallError::Timeout("opening the message channel"))?
+            .map_err(|_| CallError::ServerGone)?;
+        self.data_channel.send_text(text).await?;
+        Ok(())
+    }
+
+    async fn round_trip_ms(&self) -> Option<f64> {
+        let report = self.publish.get_stats().await;
+        report.reports.values().find_map(|stat| match stat {
+            StatsReportType::CandidatePair(pair) if pair.nominated && pair.current_round_trip_time > 0.0 => {
+                Some(pair.current_round_trip_time * 1000.0)
+            }
+            _ => None,
+        })
+    }
+
+    async fn leave(&self) {
+        let mut writer = self.writer.lock().await;
+        let _ = writer.send(Message::text(ClientSignal::Leave.to_json())).await;
+        let _ = writer.close().await;
+        drop(writer);
+        let _ = self.publish.close().await;
+        let _ = self.subscribe.close().await;
+    }
+}
+
+/// TCP, then TLS pinned to the link's fingerprint, then the WebSocket upgrade.
+async fn open_socket(link: &EmbeddedLink) -> Result<Socket, CallError> {
+    let address = host_port(&link.host, link.port);
+    let unreachable = |detail: String| CallError::Unreachable { address: address.clone(), detail };
+    let tcp = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect((link.host.as_str(), link.port)))
+        .await
+        .map_err(|_| unreachable("no answer".into()))?
+        .map_err(|e| unreachable(e.to_string()))?;
+    let _ = tcp.set_nodelay(true);
+    let tls = pinned_client_config(link.fingerprint).map_err(|e| unreachable(e.to_string()))?;
+    // The name is not what we check (the fingerprint is), but TLS needs one; IP addresses are names too.
+    let server_name = ServerName::try_from(link.host.clone())
+        .unwrap_or_else(|_| ServerName::try_from("palabre-server").expect("a valid DNS name"));
+    let stream = TlsConnector::from(tls).connect(server_name, tcp).await.map_err(|error| {
+        let pinned = error.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()).is_some_and(is_pin_mismatch);
+        if pinned {
+            CallError::WrongFingerprint { address: address.clone() }
+        } else {
+            unreachable(format!("secure connection failed: {error}"))
+        }
+    })?;
+    let url = format!("wss://{address}/");
+    let (socket, _) = tokio_tungstenite::client_async(url, stream)
+        .await
+        .map_err(|e| unreachable(format!("not a Palabre room server: {e}")))?;
+    Ok(socket)
+}
+
+/// The next server signal; a closed socket is [`CallError::ServerGone`].
+async fn next_signal<S>(socket: &mut S) -> Result<ServerSignal, CallError>
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) => {
+                return serde_json::from_str(&text).map_err(|e| CallError::Protocol(e.to_string()));
+            }
+            Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return Err(CallError::ServerGone),
+            Some(Ok(_)) => {}
+        }
+    }
+}
+
+fn forward_remote_tracks(subscribe: &Arc<RTCPeerConnection>, events: &mpsc::UnboundedSender<RoomEvent>) {
+    let (events, pc) = (events.clone(), Arc::downgrade(subscribe));
+    subscribe.on_track(Box::new(move |track, _receiver, _transceiver| {
+        // The server names each forwarded stream after its owner's id.
+        let Ok(owner) = track.stream_id().parse().map(ParticipantId) else {
+            tracing::warn!(stream = %track.stream_id(), "ignored a track with no owner");
+            return Box::pin(async {});
+        };
+        let (pc, media_ssrc) = (pc.clone(), track.ssrc());
+        let request_keyframe = Arc::new(move || {
+            if let Some(pc) = pc.upgrade() {
+                tokio::spawn(async move {
+                    let _ = request_keyframe(&pc, media_ssrc).await;
+                });
+            }
+        });
+        let _ = events.send(RoomEvent::Track { owner, track, request_keyframe });
+        Box::pin(async {})
+    }));
+}
+
+async fn read_signals(
+    mut reader: SplitStream<Socket>,
+    writer: Arc<Mutex<SplitSink<Socket, Message>>>,
+    publish: Arc<RTCPeerConnection>,
+    subscribe: Arc<RTCPeerConnection>,
+    events: mpsc::UnboundedSender<RoomEvent>,
+) {
+    let outcome: Result<(), CallError> = async {
+        loop {
+            match next_signal(&mut reader).await? {
+                ServerSignal::PublishAnswer { sdp } => negotiate::accept_answer(&publish, sdp).await?,
+                ServerSignal::SubscribeOffer { sdp } => {
+                    let sdp = negotiate::answer(&subscribe, sdp).await?;
+                    let answer = Message::text(ClientSignal::SubscribeAnswer { sdp }.to_json());
+                    writer.lock().await.send(answer).await.map_err(|_| CallError::ServerGone)?;
+                }
+                ServerSignal::ParticipantJoined { participant } => {
+                    let _ = events.send(RoomEvent::ParticipantJoined(participant));
+                }
+                ServerSignal::ParticipantLeft { id } => {
+                    let _ = events.send(RoomEvent::ParticipantLeft(id));
+                }
+                ServerSignal::Refused { reason } => return Err(CallError::Refused(reason)),
+                ServerSignal::Welcome { .. } => return Err(CallError::Protocol("a second welcome".into())),
+            }
+        }
+    }
+    .await;
+    if let Err(error) = outcome {
+        // After our own leave the socket closes too; the engine ignores events once it has left.
+        let _ = events.send(RoomEvent::Closed(error));
+    }
+}

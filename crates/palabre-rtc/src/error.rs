@@ -1,0 +1,32 @@
+//! Every way a call can fail, each as one sentence a user can act on.
+
+use palabre_core::signal::Refusal;
+use palabre_core::LinkError;
+use palabre_media::CodecError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("the meeting link is not valid: {0}")]
+    BadLink(#[from] LinkError),
+    #[error("cannot reach the room server at {address} ({detail}): check the link and your network connection")]
+    Unreachable { address: String, detail: String },
+    #[error(
+        "the server at {address} is not the one the link names (its certificate fingerprint differs): \
+         do not go on, and ask the organiser for a new link"
+    )]
+    WrongFingerprint { address: String },
+    #[error("the room server refused to let you in: {0}")]
+    Refused(Refusal),
+    #[error("{0} rooms are not supported by this version of Palabre yet")]
+    UnsupportedServer(&'static str),
+    #[error("the room server closed the connection (it may have stopped): rejoin with the same link when it is back")]
+    ServerGone,
+    #[error("the room server did not answer in time ({0})")]
+    Timeout(&'static str),
+    #[error("the room server sent something this version does not understand ({0}): update Palabre")]
+    Protocol(String),
+    #[error("the media connection failed: {0}")]
+    WebRtc(#[from] webrtc::Error),
+    #[error("media processing failed: {0}")]
+    Media(#[from] CodecError),
+}
