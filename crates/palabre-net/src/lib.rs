@@ -2,7 +2,7 @@
 //! apart: how a WebRTC peer connection is set up and negotiated, and how the signalling TLS certificate is
 //! pinned by the fingerprint that a room link carries.
 
-pub mod keyframe;
+pub mod rtcp;
 pub mod negotiate;
 pub mod tls;
 

@@ -14,7 +14,7 @@ use palabre_core::link::host_port;
 use palabre_core::message::PROTOCOL_VERSION;
 use palabre_core::signal::{ClientSignal, ServerSignal};
 use palabre_core::{EmbeddedLink, ParticipantId};
-use palabre_net::keyframe::request_keyframe;
+use palabre_net::rtcp::{drain_receiver_rtcp, request_keyframe};
 use palabre_net::negotiate::{self, PeerOptions};
 use palabre_net::{is_pin_mismatch, pinned_client_config};
 use rustls::pki_types::ServerName;
@@ -131,13 +131,17 @@ impl RoomConnection for EmbeddedRoom {
     }
 
     async fn round_trip_ms(&self) -> Option<f64> {
+        // RTCP sender/receiver reports on what we publish time the round trip (webrtc-rs' ICE stats do not).
         let report = self.publish.get_stats().await;
-        report.reports.values().find_map(|stat| match stat {
-            StatsReportType::CandidatePair(pair) if pair.nominated && pair.current_round_trip_time > 0.0 => {
-                Some(pair.current_round_trip_time * 1000.0)
-            }
-            _ => None,
-        })
+        report
+            .reports
+            .values()
+            .filter_map(|stat| match stat {
+                StatsReportType::RemoteInboundRTP(remote) => remote.round_trip_time,
+                _ => None,
+            })
+            .reduce(f64::max)
+            .map(|seconds| seconds * 1000.0)
     }
 
     async fn leave(&self) {
@@ -196,7 +200,8 @@ where
 
 fn forward_remote_tracks(subscribe: &Arc<RTCPeerConnection>, events: &mpsc::UnboundedSender<RoomEvent>) {
     let (events, pc) = (events.clone(), Arc::downgrade(subscribe));
-    subscribe.on_track(Box::new(move |track, _receiver, _transceiver| {
+    subscribe.on_track(Box::new(move |track, receiver, _transceiver| {
+        drain_receiver_rtcp(receiver);
         // The server names each forwarded stream after its owner's id.
         let Ok(owner) = track.stream_id().parse().map(ParticipantId) else {
             tracing::warn!(stream = %track.stream_id(), "ignored a track with no owner");

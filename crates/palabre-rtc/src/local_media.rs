@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use palabre_media::{OpusEncoder, TestPattern, Tone, Vp8Config, Vp8Encoder, FRAME_MS};
-use palabre_net::keyframe::asks_for_keyframe;
+use palabre_net::rtcp::asks_for_keyframe;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use webrtc::api::media_engine::{MIME_TYPE_OPUS, MIME_TYPE_VP8};

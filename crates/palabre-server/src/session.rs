@@ -14,6 +14,7 @@ use palabre_core::message::{Envelope, PROTOCOL_VERSION};
 use palabre_core::signal::{ClientSignal, Refusal, ServerSignal};
 use palabre_core::{ParticipantId, ParticipantInfo};
 use palabre_net::negotiate::{self, PeerOptions};
+use palabre_net::rtcp::drain_receiver_rtcp;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
@@ -165,7 +166,8 @@ impl Session {
         let (local_tx, local) = mpsc::unbounded_channel();
 
         let (owner, track_room, publisher) = (me.id, room.clone(), Arc::downgrade(&publish));
-        publish.on_track(Box::new(move |remote, _receiver, _transceiver| {
+        publish.on_track(Box::new(move |remote, receiver, _transceiver| {
+            drain_receiver_rtcp(receiver);
             tracing::debug!(kind = %remote.kind(), codec = %remote.codec().capability.mime_type, "publishing");
             track_room.publish(Forwarder::start(owner, remote, publisher.clone()));
             Box::pin(async {})

@@ -10,7 +10,7 @@ use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use palabre_core::ParticipantId;
-use palabre_net::keyframe::{asks_for_keyframe, request_keyframe};
+use palabre_net::rtcp::{asks_for_keyframe, request_keyframe};
 use tokio::sync::Notify;
 use webrtc::peer_connection::RTCPeerConnection;
 use webrtc::rtp_transceiver::rtp_codec::RTPCodecType;
