@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Palabre builds and tests with (Debian 12). Safe to run again: it only installs
+# what is missing.
+set -euo pipefail
+
+packages=(
+  build-essential pkg-config cmake   # C parts: libopus is built from its bundled source with cmake
+  libvpx-dev                          # VP8 (palabre-media)
+  libssl-dev
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev  # the Tauri shell
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  sudo="sudo"
+fi
+echo "Installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs every test of Palabre: unit tests, in-process calls through the embedded server, and end-to-end tests
+# with the real palabre-server and palabre-cli processes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+# The end-to-end tests run the workspace's binaries: build them first.
+cargo build --workspace --bins --locked
+cargo test --workspace --locked
