@@ -77,7 +77,7 @@ mod tests {
     #[test]
     fn bad_actions_say_what_is_wrong() {
         for (text, expected) in [
-            ("chat=x", "not a number"),
+            ("soon:chat=x", "not a number"),
             ("-1:mute", "not a time"),
             ("2:dance", "unknown action"),
             ("2:chat=", "needs a message"),
