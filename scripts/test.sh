@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 # The end-to-end tests run the workspace's binaries: build them first.
 cargo build --workspace --bins --locked
-cargo test --workspace --locked --no-fail-fast
+# Calls are real-time: one test at a time, so that two calls never compete for the two cores.
+cargo test --workspace --locked --no-fail-fast -- --test-threads=1

@@ -58,6 +58,12 @@ struct JoinArgs {
     /// Write a JSON report of the call here when it ends.
     #[arg(long)]
     report: Option<PathBuf>,
+    /// Write the attendance log here (CSV, UTF-8, RFC 4180) when the call ends.
+    #[arg(long)]
+    attendance: Option<PathBuf>,
+    /// Unmute at once when a moderator asks (a person would be asked).
+    #[arg(long)]
+    accept_unmute_requests: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -119,7 +125,21 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         AudioChoice::Tone => AudioSource::Tone { frequency_hz: 440.0 },
         AudioChoice::None => AudioSource::None,
     };
-    let (call, mut events) = join(CallOptions { link, name: args.name.clone(), video, audio }).await?;
+    let options = CallOptions {
+        link,
+        name: args.name.clone(),
+        video,
+        audio,
+        accept_unmute_requests: args.accept_unmute_requests,
+    };
+    // --duration bounds the whole run, a wait in the lobby included.
+    let joining = join(options);
+    let (call, mut events) = match args.duration {
+        Some(secs) => tokio::time::timeout(Duration::from_secs_f64(secs), joining)
+            .await
+            .map_err(|_| CallError::Timeout("nobody let us in before --duration ran out"))??,
+        None => joining.await?,
+    };
     report.joined_at = Some(call.joined_at);
     let mut roster = Roster::default();
     let mut pending = args.actions.clone();
@@ -131,16 +151,29 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         tokio::select! {
             event = events.recv() => match event {
                 Some(CallEvent::Ended(error)) => break Some(error),
-                Some(CallEvent::Joined(me)) => roster.seen(me.id, me.name, true),
+                Some(CallEvent::Joined(me)) => {
+                    roster.seen(me.id, me.name, true);
+                    for other in call.participants() {
+                        roster.seen(other.info.id, other.info.name, false);
+                    }
+                }
                 Some(CallEvent::ParticipantJoined(p)) => roster.seen(p.id, p.name, false),
                 Some(CallEvent::Notice(message)) => tracing::warn!("{message}"),
-                // The report keeps those who left, marked as no longer present.
-                Some(CallEvent::ParticipantLeft(_) | CallEvent::ParticipantUpdated(_) | CallEvent::Chat(_)) => {}
+                // The report keeps those who left, marked as no longer present, and reads the rest at the end.
+                Some(
+                    CallEvent::ParticipantLeft(_)
+                    | CallEvent::ParticipantUpdated(_)
+                    | CallEvent::Chat(_)
+                    | CallEvent::Conference(_),
+                ) => {}
                 None => break None,
             },
             _ = sleep_until(next_action) => {
                 if let Some(action) = pending.next() {
-                    action.action.apply(&call);
+                    if let Err(error) = action.action.apply(&call) {
+                        tracing::warn!("{error}");
+                        report.errors.push(error);
+                    }
                 }
             }
             _ = sleep_until(end) => break None,
@@ -148,6 +181,12 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         }
     };
     report.record(&call, &roster).await;
+    if let Some(path) = &args.attendance {
+        let csv = call.conference(|c| c.attendance_csv(report::time_label));
+        if let Err(error) = std::fs::write(path, csv) {
+            report.errors.push(format!("cannot write the attendance log to {}: {error}", path.display()));
+        }
+    }
     match ended {
         Some(error) => Err(error),
         None => {

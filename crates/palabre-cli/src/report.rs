@@ -26,12 +26,45 @@ pub struct Report {
     pub sent: SentReport,
     pub round_trip_ms: Option<f64>,
     pub duration_ms: u64,
+    /// Names of raised hands, first raised first.
+    pub hand_queue: Vec<String>,
+    pub attendance: Vec<AttendanceReport>,
+    pub votes: Vec<VoteReport>,
+    /// Names waiting in the lobby (seen by those who may admit).
+    pub lobby: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AttendanceReport {
+    /// Time since we joined, as in the CSV.
+    pub time: String,
+    pub event: &'static str,
+    pub name: String,
+    pub role: Option<&'static str>,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VoteReport {
+    pub question: String,
+    pub open: bool,
+    /// Who answered what; `proxy_for` names the absent person answered for.
+    pub answers: Vec<VoteAnswerReport>,
+    pub totals: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VoteAnswerReport {
+    pub name: String,
+    pub proxy_for: Option<String>,
+    pub option: String,
 }
 
 #[derive(Debug, Serialize)]
 pub struct ParticipantReport {
     pub id: u64,
     pub name: String,
+    pub role: Option<&'static str>,
     pub video_frames_decoded: u64,
     pub audio_frames_decoded: u64,
     pub hand_raised: bool,
@@ -94,6 +127,10 @@ impl Report {
             sent: SentReport::default(),
             round_trip_ms: None,
             duration_ms: 0,
+            hand_queue: Vec::new(),
+            attendance: Vec::new(),
+            votes: Vec::new(),
+            lobby: Vec::new(),
         }
     }
 
@@ -107,7 +144,8 @@ impl Report {
         self.me = roster.me.clone();
         let stats = call.stats();
         let present: BTreeMap<_, _> = call.participants().into_iter().map(|p| (p.info.id, p)).collect();
-        let mut ids: Vec<ParticipantId> = roster.others.keys().chain(present.keys()).copied().collect();
+        let mut ids: Vec<ParticipantId> =
+            roster.others.keys().chain(present.keys()).chain(stats.remote.keys()).copied().collect();
         ids.sort();
         ids.dedup();
         for id in ids {
@@ -117,6 +155,7 @@ impl Report {
             self.participants.push(ParticipantReport {
                 id: id.0,
                 name,
+                role: now.map(|p| p.info.role.label()),
                 video_frames_decoded: media.video_frames_decoded,
                 audio_frames_decoded: media.audio_frames_decoded,
                 hand_raised: now.is_some_and(|p| p.hand_raised),
@@ -143,9 +182,49 @@ impl Report {
         self.sent = SentReport { video_frames, audio_frames, bytes };
         self.round_trip_ms = call.round_trip_ms().await;
         self.duration_ms = self.ms(Instant::now());
+        call.conference(|conference| {
+            let name_of = |id| conference.participant(id).map(|p| p.info.name.clone()).unwrap_or_default();
+            self.hand_queue = conference.hand_queue().into_iter().map(name_of).collect();
+            self.lobby = conference.lobby().iter().map(|p| p.name.clone()).collect();
+            self.attendance = conference
+                .attendance()
+                .iter()
+                .map(|event| AttendanceReport {
+                    time: time_label(event.at),
+                    event: event.kind.label(),
+                    name: event.name.clone(),
+                    role: event.role.map(|r| r.label()),
+                    detail: event.detail.clone(),
+                })
+                .collect();
+            self.votes = conference
+                .votes()
+                .iter()
+                .map(|vote| VoteReport {
+                    question: vote.question.clone(),
+                    open: vote.open,
+                    answers: vote
+                        .answers
+                        .iter()
+                        .map(|a| VoteAnswerReport {
+                            name: a.voter_name.clone(),
+                            proxy_for: a.proxy_for.clone(),
+                            option: a.option.clone(),
+                        })
+                        .collect(),
+                    totals: vote.totals().into_iter().collect(),
+                })
+                .collect();
+        });
     }
 
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("reports serialise")
     }
+}
+
+/// Meeting time as people read it: "00:41:07" since we joined.
+pub fn time_label(at: palabre_core::Millis) -> String {
+    let seconds = at / 1000;
+    format!("{:02}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
 }

@@ -3,14 +3,27 @@
 //! Everything here is pure: no async runtime, no sockets, no threads, no clock. Drivers (the call engine, the
 //! embedded server, the desktop shell) feed inputs in and carry outputs out; time arrives as a value.
 
+pub mod attendance;
+pub mod break_timer;
+pub mod chat_text;
 pub mod conference;
+pub mod hand_queue;
 pub mod link;
 pub mod message;
 pub mod names;
 pub mod participant;
+pub mod permissions;
 pub mod signal;
+pub mod vote;
 
-pub use conference::{ChatEntry, Change, Conference, Input, Millis, Output, Participant};
+#[cfg(test)]
+mod meeting_tests;
+
+pub use attendance::{AttendanceEvent, AttendanceKind};
+pub use chat_text::Segment;
+pub use conference::{ChatEntry, Change, Conference, Input, Millis, ModeratorAction, Output, Participant, RoomControl};
 pub use link::{EmbeddedLink, Fingerprint, JanusLink, Link, LinkError};
 pub use message::{AppMessage, Envelope, WireError};
 pub use participant::{ParticipantId, ParticipantInfo, Role};
+pub use permissions::Permission;
+pub use vote::{Answer, Proxy, Vote, VoteError};

@@ -18,6 +18,12 @@ pub enum ClientSignal {
     Join { protocol: u64, room: String, token: String, name: String },
     PublishOffer { sdp: String },
     SubscribeAnswer { sdp: String },
+    /// Moderation the server carries out itself; it checks the sender's role first.
+    Admit { id: ParticipantId },
+    Refuse { id: ParticipantId },
+    Lock { locked: bool },
+    Remove { id: ParticipantId },
+    SetRole { id: ParticipantId, role: Role },
     Leave,
 }
 
@@ -27,8 +33,15 @@ pub enum ClientSignal {
 pub enum ServerSignal {
     /// You are in: your id, the role the server vouches for, your name as others see it, and who is already here.
     Welcome { you: ParticipantId, role: Role, name: String, participants: Vec<ParticipantInfo> },
-    /// Why the server will not let you in; the connection closes after it.
+    /// Why the server will not let you in (or keep you in); the connection closes after it.
     Refused { reason: Refusal },
+    /// The room has a lobby: wait until a moderator admits you (then `welcome`) or refuses you (`refused`).
+    Waiting,
+    /// To moderators: who is waiting in the lobby, in order of arrival.
+    Lobby { waiting: Vec<ParticipantInfo> },
+    RoleChanged { id: ParticipantId, role: Role },
+    /// Something you asked was not done; the meeting goes on.
+    Denied { reason: String },
     PublishAnswer { sdp: String },
     SubscribeOffer { sdp: String },
     ParticipantJoined { participant: ParticipantInfo },
@@ -48,6 +61,12 @@ pub enum Refusal {
     ProtocolVersion,
     #[error("the server did not understand this client: update Palabre")]
     BadRequest,
+    #[error("the room is locked: ask the organiser to unlock it")]
+    Locked,
+    #[error("a moderator did not let you in")]
+    NotAdmitted,
+    #[error("a moderator removed you from the meeting")]
+    Removed,
 }
 
 impl ClientSignal {

@@ -9,7 +9,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use palabre_core::{Link, ParticipantId, ParticipantInfo, Role};
+use palabre_core::{Link, ParticipantId, ParticipantInfo, Role, RoomControl};
 use tokio::sync::mpsc;
 use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 use webrtc::track::track_remote::TrackRemote;
@@ -31,9 +31,16 @@ pub type KeyframeRequester = Arc<dyn Fn() + Send + Sync>;
 
 /// What an adapter reports, in the order it happened.
 pub enum RoomEvent {
+    /// The room has a lobby: we wait for a moderator.
+    Waiting,
     Welcomed { you: ParticipantId, role: Role, name: String, participants: Vec<ParticipantInfo> },
     ParticipantJoined(ParticipantInfo),
     ParticipantLeft(ParticipantId),
+    RoleChanged { id: ParticipantId, role: Role },
+    /// Who waits in the lobby (told to those who may admit).
+    LobbyChanged(Vec<ParticipantInfo>),
+    /// The server did not do something we asked; the meeting goes on.
+    Denied(String),
     /// Media from `owner` arrived.
     Track { owner: ParticipantId, track: Arc<TrackRemote>, request_keyframe: KeyframeRequester },
     /// An app message, as received (the engine's conference model decodes it).
@@ -47,6 +54,8 @@ pub enum RoomEvent {
 pub trait RoomConnection: Send + Sync {
     /// Sends an encoded app message to the room (waits until the channel for it is open).
     async fn send_app_message(&self, text: String) -> Result<(), CallError>;
+    /// Carries out moderation that only the room server can do.
+    async fn control(&self, control: RoomControl) -> Result<(), CallError>;
     /// Round-trip time of the media transport, in milliseconds, when known.
     async fn round_trip_ms(&self) -> Option<f64>;
     /// Leaves the room and closes every connection.

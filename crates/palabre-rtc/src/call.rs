@@ -4,12 +4,13 @@
 //! room adapter reports and what the user does, sends the app messages the model asks for, and turns the
 //! model's changes into events. Media runs beside it in its own tasks.
 
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use palabre_core::conference::{Change, Input, Output};
-use palabre_core::{ChatEntry, Conference, Link, Participant, ParticipantId, ParticipantInfo};
+use palabre_core::{ChatEntry, Conference, Link, Millis, ModeratorAction, Participant, ParticipantId, ParticipantInfo};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -27,6 +28,8 @@ pub struct CallOptions {
     pub name: String,
     pub video: VideoSource,
     pub audio: AudioSource,
+    /// Unmute at once when a moderator asks (for bots and tests; a person is asked in the UI).
+    pub accept_unmute_requests: bool,
 }
 
 /// What happened in the call, named for what the user sees.
@@ -38,6 +41,9 @@ pub enum CallEvent {
     /// Someone's microphone, camera or hand changed.
     ParticipantUpdated(ParticipantId),
     Chat(ChatEntry),
+    /// Something else in the meeting changed (floor given, lobby, proxy, vote, break reminder, a moderator muted
+    /// us or asks us to unmute); the `Call` accessors give the new state.
+    Conference(Change),
     /// Something went wrong without ending the call.
     Notice(String),
     /// The call ended without us leaving.
@@ -49,6 +55,8 @@ enum Action {
     Chat { text: String, to: Option<ParticipantId> },
     Hand(bool),
     MediaState,
+    Moderate(ModeratorAction),
+    Vote { vote: u32, option: String, proxy_for: Option<String> },
 }
 
 pub struct Call {
@@ -82,6 +90,7 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
         local: local.clone(),
         events: events_tx.clone(),
         started: joined_at,
+        accept_unmute_requests: options.accept_unmute_requests,
     };
     let mut tasks = vec![tokio::spawn(driver.run(room_events, actions_rx))];
     for source in start_sources(&tracks, options.video, options.audio, local.clone()) {
@@ -115,6 +124,26 @@ impl Call {
     pub fn set_video_muted(&self, muted: bool) {
         self.local.video_muted.store(muted, Ordering::Relaxed);
         let _ = self.actions.send(Action::MediaState);
+    }
+
+    /// Acts on the meeting as a moderator or animateur; refused (a `Notice`) if our role does not allow it.
+    pub fn moderate(&self, action: ModeratorAction) {
+        let _ = self.actions.send(Action::Moderate(action));
+    }
+
+    /// Answers vote `vote`, for ourselves or for an absent person whose proxy we hold.
+    pub fn cast_vote(&self, vote: u32, option: impl Into<String>, proxy_for: Option<String>) {
+        let _ = self.actions.send(Action::Vote { vote, option: option.into(), proxy_for });
+    }
+
+    /// Reads the conference model as it is now.
+    pub fn conference<T>(&self, read: impl FnOnce(&Conference) -> T) -> T {
+        read(&self.conference.lock().expect("conference lock"))
+    }
+
+    /// Milliseconds since we joined, on the clock the conference model was given.
+    pub fn elapsed_ms(&self) -> Millis {
+        self.joined_at.elapsed().as_millis() as Millis
     }
 
     /// Ourselves, as the room knows us.
@@ -165,17 +194,26 @@ struct Driver {
     local: Arc<LocalState>,
     events: mpsc::UnboundedSender<CallEvent>,
     started: Instant,
+    accept_unmute_requests: bool,
 }
 
 impl Driver {
     async fn run(self, mut room_events: mpsc::UnboundedReceiver<RoomEvent>, mut actions: mpsc::UnboundedReceiver<Action>) {
         loop {
+            let timeout = self.conference.lock().expect("conference lock").poll_timeout();
             let input = tokio::select! {
                 Some(event) = room_events.recv() => match event {
                     RoomEvent::Welcomed { you, role, name, participants } => Input::Welcomed { you, role, name, participants },
                     RoomEvent::ParticipantJoined(info) => Input::ParticipantJoined(info),
                     RoomEvent::ParticipantLeft(id) => Input::ParticipantLeft(id),
+                    RoomEvent::RoleChanged { id, role } => Input::RoleChanged { id, role },
+                    RoomEvent::LobbyChanged(waiting) => Input::LobbyChanged(waiting),
                     RoomEvent::AppMessage(bytes) => Input::Received(bytes),
+                    RoomEvent::Waiting => continue,
+                    RoomEvent::Denied(reason) => {
+                        self.notice(format!("the room server refused: {reason}"));
+                        continue;
+                    }
                     RoomEvent::Track { owner, track, request_keyframe } => {
                         tokio::spawn(remote_media::receive(owner, track, request_keyframe, self.stats.clone()));
                         continue;
@@ -188,55 +226,96 @@ impl Driver {
                 Some(action) = actions.recv() => match action {
                     Action::Chat { text, to } => Input::SendChat { text, to },
                     Action::Hand(raised) => Input::SetHand { raised },
-                    Action::MediaState => Input::SetMediaState {
-                        audio_muted: self.local.audio_muted.load(Ordering::Relaxed),
-                        video_muted: self.local.video_muted.load(Ordering::Relaxed),
-                    },
+                    Action::MediaState => self.media_state(),
+                    Action::Moderate(action) => Input::Moderate(action),
+                    Action::Vote { vote, option, proxy_for } => Input::CastVote { vote, option, proxy_for },
                 },
+                _ = sleep_until(timeout.map(|at| self.started + Duration::from_millis(at))) => Input::Timeout,
                 else => return,
             };
-            let outputs = {
-                let mut conference = self.conference.lock().expect("conference lock");
-                conference.handle(input, self.started.elapsed().as_millis() as u64);
-                std::iter::from_fn(|| conference.poll_output()).collect::<Vec<_>>()
-            };
-            for output in outputs {
-                self.apply(output).await;
+            let mut inputs = VecDeque::from([input]);
+            while let Some(input) = inputs.pop_front() {
+                let outputs = {
+                    let mut conference = self.conference.lock().expect("conference lock");
+                    conference.handle(input, self.started.elapsed().as_millis() as Millis);
+                    std::iter::from_fn(|| conference.poll_output()).collect::<Vec<_>>()
+                };
+                for output in outputs {
+                    inputs.extend(self.apply(output).await);
+                }
             }
         }
     }
 
-    async fn apply(&self, output: Output) {
-        let event = match output {
+    /// Our microphone and camera as they are now.
+    fn media_state(&self) -> Input {
+        Input::SetMediaState {
+            audio_muted: self.local.audio_muted.load(Ordering::Relaxed),
+            video_muted: self.local.video_muted.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Carries out one output; returns what the model must hear back (our own media change).
+    async fn apply(&self, output: Output) -> Option<Input> {
+        let change = match output {
             Output::Send(text) => {
                 if let Err(error) = self.room.send_app_message(text).await {
                     self.notice(format!("a message could not be sent: {error}"));
                 }
-                return;
+                return None;
             }
-            Output::Changed(change) => match change {
-                Change::Joined => match self.conference.lock().expect("conference lock").me() {
-                    Some(me) => CallEvent::Joined(me.info.clone()),
-                    None => return,
-                },
-                Change::ParticipantJoined(id) => {
-                    match self.conference.lock().expect("conference lock").participant(id) {
-                        Some(p) => CallEvent::ParticipantJoined(p.info.clone()),
-                        None => return,
-                    }
+            Output::Control(control) => {
+                if let Err(error) = self.room.control(control).await {
+                    self.notice(format!("the room server could not be asked: {error}"));
                 }
-                Change::ParticipantLeft(id) => CallEvent::ParticipantLeft(id),
-                Change::ParticipantUpdated(id) => CallEvent::ParticipantUpdated(id),
-                Change::Chat(entry) => CallEvent::Chat(entry),
-                Change::Refused(why) => return self.notice(why),
-                Change::IgnoredMessage(why) => return self.notice(format!("ignored a message: {why}")),
+                return None;
+            }
+            Output::Changed(change) => change,
+        };
+        let (event, follow_up) = match change {
+            Change::Joined => match self.conference.lock().expect("conference lock").me() {
+                Some(me) => (CallEvent::Joined(me.info.clone()), None),
+                None => return None,
             },
+            Change::ParticipantJoined(id) => match self.conference.lock().expect("conference lock").participant(id) {
+                Some(p) => (CallEvent::ParticipantJoined(p.info.clone()), None),
+                None => return None,
+            },
+            Change::ParticipantLeft(id) => (CallEvent::ParticipantLeft(id), None),
+            Change::ParticipantUpdated(id) => (CallEvent::ParticipantUpdated(id), None),
+            Change::Chat(entry) => (CallEvent::Chat(entry), None),
+            Change::Refused(why) => {
+                self.notice(why);
+                return None;
+            }
+            Change::IgnoredMessage(why) => {
+                self.notice(format!("ignored a message: {why}"));
+                return None;
+            }
+            change @ Change::MutedBy { .. } => {
+                self.local.audio_muted.store(true, Ordering::Relaxed);
+                (CallEvent::Conference(change), Some(self.media_state()))
+            }
+            change @ Change::UnmuteRequested { .. } if self.accept_unmute_requests => {
+                self.local.audio_muted.store(false, Ordering::Relaxed);
+                (CallEvent::Conference(change), Some(self.media_state()))
+            }
+            change => (CallEvent::Conference(change), None),
         };
         let _ = self.events.send(event);
+        follow_up
     }
 
     fn notice(&self, message: String) {
         self.stats.lock().expect("stats lock").errors.push(message.clone());
         let _ = self.events.send(CallEvent::Notice(message));
+    }
+}
+
+/// Sleeps until `deadline`, or forever when there is none.
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
     }
 }

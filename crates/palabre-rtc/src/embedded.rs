@@ -13,7 +13,7 @@ use futures_util::{SinkExt, StreamExt};
 use palabre_core::link::host_port;
 use palabre_core::message::PROTOCOL_VERSION;
 use palabre_core::signal::{ClientSignal, ServerSignal};
-use palabre_core::{EmbeddedLink, ParticipantId};
+use palabre_core::{EmbeddedLink, ParticipantId, RoomControl};
 use palabre_net::rtcp::{drain_receiver_rtcp, request_keyframe};
 use palabre_net::negotiate::{self, PeerOptions};
 use palabre_net::{is_pin_mismatch, pinned_client_config};
@@ -66,9 +66,14 @@ impl EmbeddedRoom {
             name: name.to_string(),
         };
         socket.send(Message::text(join.to_json())).await.map_err(|_| CallError::ServerGone)?;
-        let welcome = tokio::time::timeout(WELCOME_TIMEOUT, next_signal(&mut socket))
+        let mut welcome = tokio::time::timeout(WELCOME_TIMEOUT, next_signal(&mut socket))
             .await
             .map_err(|_| CallError::Timeout("waiting to be let in"))??;
+        if welcome == ServerSignal::Waiting {
+            // In the lobby for as long as a moderator takes; the caller decides how long to wait.
+            let _ = events.send(RoomEvent::Waiting);
+            welcome = next_signal(&mut socket).await?;
+        }
         match welcome {
             ServerSignal::Welcome { you, role, name, participants } => {
                 let _ = events.send(RoomEvent::Welcomed { you, role, name, participants });
@@ -128,6 +133,17 @@ impl RoomConnection for EmbeddedRoom {
             .map_err(|_| CallError::ServerGone)?;
         self.data_channel.send_text(text).await?;
         Ok(())
+    }
+
+    async fn control(&self, control: RoomControl) -> Result<(), CallError> {
+        let signal = match control {
+            RoomControl::Admit(id) => ClientSignal::Admit { id },
+            RoomControl::Refuse(id) => ClientSignal::Refuse { id },
+            RoomControl::Lock(locked) => ClientSignal::Lock { locked },
+            RoomControl::Remove(id) => ClientSignal::Remove { id },
+            RoomControl::SetRole(id, role) => ClientSignal::SetRole { id, role },
+        };
+        self.writer.lock().await.send(Message::text(signal.to_json())).await.map_err(|_| CallError::ServerGone)
     }
 
     async fn round_trip_ms(&self) -> Option<f64> {
@@ -242,8 +258,19 @@ async fn read_signals(
                 ServerSignal::ParticipantLeft { id } => {
                     let _ = events.send(RoomEvent::ParticipantLeft(id));
                 }
+                ServerSignal::RoleChanged { id, role } => {
+                    let _ = events.send(RoomEvent::RoleChanged { id, role });
+                }
+                ServerSignal::Lobby { waiting } => {
+                    let _ = events.send(RoomEvent::LobbyChanged(waiting));
+                }
+                ServerSignal::Denied { reason } => {
+                    let _ = events.send(RoomEvent::Denied(reason));
+                }
                 ServerSignal::Refused { reason } => return Err(CallError::Refused(reason)),
-                ServerSignal::Welcome { .. } => return Err(CallError::Protocol("a second welcome".into())),
+                ServerSignal::Welcome { .. } | ServerSignal::Waiting => {
+                    return Err(CallError::Protocol("a second welcome".into()))
+                }
             }
         }
     }

@@ -10,7 +10,8 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 async fn start_server(room: &str) -> RoomServer {
     let data_dir = std::env::temp_dir().join(format!("palabre-rtc-test-{}-{room}", std::process::id()));
-    let config = ServerConfig { listen: "127.0.0.1:0".parse().unwrap(), room: Some(room.into()), data_dir };
+    let config =
+        ServerConfig { listen: "127.0.0.1:0".parse().unwrap(), room: Some(room.into()), data_dir, policy: Default::default() };
     RoomServer::start(config).await.expect("server starts")
 }
 
@@ -20,6 +21,7 @@ fn options(link: Link, name: &str) -> CallOptions {
         name: name.into(),
         video: VideoSource::TestPattern { width: 320, height: 180, fps: 30 },
         audio: AudioSource::Tone { frequency_hz: 440.0 },
+        accept_unmute_requests: false,
     }
 }
 

@@ -23,6 +23,7 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 use crate::cert::{Identity, IdentityError};
+pub use crate::room::Policy;
 use crate::room::{Room, Tokens};
 
 /// How to run a server.
@@ -33,6 +34,7 @@ pub struct ServerConfig {
     pub room: Option<String>,
     /// Where the certificate and the rooms' tokens are kept.
     pub data_dir: PathBuf,
+    pub policy: Policy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +75,7 @@ impl RoomServer {
             .await
             .map_err(|source| ServerError::Listen { addr: config.listen, source })?;
         let local_addr = listener.local_addr().map_err(|source| ServerError::Listen { addr: config.listen, source })?;
-        let room = Arc::new(Room::new(name, tokens));
+        let room = Arc::new(Room::new(name, tokens, config.policy));
         let rooms = Arc::new(HashMap::from([(room.name.clone(), room.clone())]));
         let options = PeerOptions { include_loopback: local_addr.ip().is_loopback() || local_addr.ip().is_unspecified() };
         let accept_loop = tokio::spawn(accept(listener, tls, rooms, options));

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use palabre_server::{RoomServer, ServerConfig};
+use palabre_server::{Policy, RoomServer, ServerConfig};
 
 #[derive(Parser)]
 #[command(version, about = "Palabre's room server: host a meeting from this machine, with no other infrastructure")]
@@ -21,6 +21,9 @@ struct Args {
     /// Where the server keeps its certificate and room tokens.
     #[arg(long)]
     data_dir: Option<PathBuf>,
+    /// Guests knock and wait until a moderator admits them (the host link always enters).
+    #[arg(long)]
+    lobby: bool,
 }
 
 fn main() -> ExitCode {
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
             listen: args.listen,
             room: args.room,
             data_dir: args.data_dir.unwrap_or_else(default_data_dir),
+            policy: Policy { lobby: args.lobby },
         };
         let server = match RoomServer::start(config).await {
             Ok(server) => server,

@@ -1,32 +1,43 @@
-//! A room: who may enter (tokens), who is in (members), and what each member publishes.
+//! A room: who may enter (tokens, lobby, lock, removals), who is in (members and their server-vouched roles), and
+//! what each member publishes.
 //!
-//! The room is the server's authority: it cleans display names, assigns ids and roles, and stamps the sender on
-//! every relayed app message. Members are reached only through their session's event channel, so the room's
-//! lock is never held across I/O.
+//! The room is the server's authority: it cleans display names, assigns ids and roles, stamps the sender on
+//! every relayed app message, refuses moderation from those whose role does not allow it, and enforces what it
+//! can (a muted or passive participant's audio is not forwarded). Members are reached only through their
+//! session's event channel, so the room's lock is never held across I/O.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::fs;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use palabre_core::message::{AppMessage, Envelope};
 use palabre_core::names::{clean_display_name, distinct_name};
-use palabre_core::signal::Refusal;
-use palabre_core::{ParticipantId, ParticipantInfo, Role};
+use palabre_core::permissions::Permission;
+use palabre_core::signal::{Refusal, ServerSignal};
+use palabre_core::{ParticipantId, ParticipantInfo, Role, RoomControl};
 use rand::Rng;
 use tokio::sync::mpsc;
 
-use crate::sfu::Forwarder;
+use crate::sfu::{Forwarder, MediaGate};
+
+/// Public chat messages kept in memory for late joiners (never on disk).
+pub const CHAT_HISTORY: usize = 200;
 
 /// What the room tells one member's session.
 #[derive(Debug)]
 pub enum SessionEvent {
-    Joined(ParticipantInfo),
+    /// A signal to pass on as it is.
+    Signal(ServerSignal),
     Left(ParticipantId),
     /// Another member published a track: subscribe to it.
     Subscribe(Arc<Forwarder>),
     /// An app message for this member, already stamped with its sender.
     AppMessage(String),
+    /// A moderator let this waiting participant in.
+    Admitted(Admission),
+    /// The room will not have this participant (any more): tell them why and close.
+    Ended(Refusal),
 }
 
 pub type SessionEvents = mpsc::UnboundedSender<SessionEvent>;
@@ -38,38 +49,72 @@ pub struct Tokens {
     pub guest: String,
 }
 
+/// How a room lets people in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Guests knock and wait until a moderator admits them.
+    pub lobby: bool,
+}
+
 pub struct Room {
     pub name: String,
     pub tokens: Tokens,
-    members: Mutex<Members>,
+    policy: Policy,
+    state: Mutex<RoomState>,
 }
 
 #[derive(Default)]
-struct Members {
+struct RoomState {
     next_id: u64,
-    by_id: BTreeMap<ParticipantId, Member>,
+    members: BTreeMap<ParticipantId, Member>,
+    waiting: BTreeMap<ParticipantId, Visitor>,
+    locked: bool,
+    /// Folded names of those removed: they do not come back during this meeting.
+    removed: HashSet<String>,
+    chat_history: VecDeque<String>,
 }
 
 struct Member {
     info: ParticipantInfo,
     events: SessionEvents,
     published: Vec<Arc<Forwarder>>,
+    gate: Arc<MediaGate>,
+    /// A moderator muted this member; it lasts until they unmute themselves.
+    muted_by_moderator: bool,
+}
+
+struct Visitor {
+    info: ParticipantInfo,
+    events: SessionEvents,
 }
 
 /// What a newcomer learns on entering.
+#[derive(Debug)]
 pub struct Admission {
     pub you: ParticipantInfo,
     pub others: Vec<ParticipantInfo>,
     pub tracks: Vec<Arc<Forwarder>>,
+    /// Recent public chat, oldest first, as encoded app messages.
+    pub chat_history: Vec<String>,
+    /// Shared with this member's forwarders: whether their media may reach others.
+    pub gate: Arc<MediaGate>,
+}
+
+/// The outcome of knocking.
+#[derive(Debug)]
+pub enum Entry {
+    Admitted(Admission),
+    /// In the lobby under this id, until [`SessionEvent::Admitted`] or [`SessionEvent::Ended`].
+    Waiting(ParticipantId),
 }
 
 impl Room {
-    pub fn new(name: String, tokens: Tokens) -> Room {
-        Room { name, tokens, members: Mutex::default() }
+    pub fn new(name: String, tokens: Tokens, policy: Policy) -> Room {
+        Room { name, tokens, policy, state: Mutex::default() }
     }
 
-    /// Lets someone in if their token is valid, and tells everyone else.
-    pub fn admit(&self, token: &str, name: &str, events: SessionEvents) -> Result<Admission, Refusal> {
+    /// Lets someone in, puts them in the lobby, or says why not.
+    pub fn enter(&self, token: &str, name: &str, events: SessionEvents) -> Result<Entry, Refusal> {
         let role = if constant_time_eq(token, &self.tokens.host) {
             Role::Animateur
         } else if constant_time_eq(token, &self.tokens.guest) {
@@ -78,63 +123,197 @@ impl Room {
             return Err(Refusal::BadToken);
         };
         let name = clean_display_name(name).map_err(|_| Refusal::BadName)?;
-        let mut members = self.lock();
-        let name = distinct_name(&name, members.by_id.values().map(|m| m.info.name.as_str()));
-        members.next_id += 1;
-        let you = ParticipantInfo { id: ParticipantId(members.next_id), name, role };
-        let others = members.by_id.values().map(|m| m.info.clone()).collect();
-        let tracks = members.by_id.values().flat_map(|m| m.published.iter().cloned()).collect();
-        for member in members.by_id.values() {
-            let _ = member.events.send(SessionEvent::Joined(you.clone()));
+        let mut state = self.lock();
+        if state.removed.contains(&fold(&name)) {
+            return Err(Refusal::Removed);
         }
-        members.by_id.insert(you.id, Member { info: you.clone(), events, published: Vec::new() });
-        Ok(Admission { you, others, tracks })
+        if state.locked {
+            return Err(Refusal::Locked);
+        }
+        let taken: Vec<&str> = (state.members.values().map(|m| m.info.name.as_str()))
+            .chain(state.waiting.values().map(|v| v.info.name.as_str()))
+            .collect();
+        let name = distinct_name(&name, taken.iter().copied());
+        state.next_id += 1;
+        let info = ParticipantInfo { id: ParticipantId(state.next_id), name, role };
+        if self.policy.lobby && role != Role::Animateur {
+            let id = info.id;
+            state.waiting.insert(id, Visitor { info, events });
+            state.announce_lobby();
+            return Ok(Entry::Waiting(id));
+        }
+        Ok(Entry::Admitted(state.admit(info, events)))
     }
 
     /// Records a member's new track and has every other member subscribe to it.
     pub fn publish(&self, forwarder: Arc<Forwarder>) {
-        let mut members = self.lock();
-        let Some(owner) = members.by_id.get_mut(&forwarder.owner) else { return };
+        let mut state = self.lock();
+        let Some(owner) = state.members.get_mut(&forwarder.owner) else { return };
         owner.published.push(forwarder.clone());
-        for member in members.by_id.values().filter(|m| m.info.id != forwarder.owner) {
+        for member in state.members.values().filter(|m| m.info.id != forwarder.owner) {
             let _ = member.events.send(SessionEvent::Subscribe(forwarder.clone()));
         }
     }
 
-    /// Delivers an app message from `from`: a private chat to its addressee only, anything else to all others.
+    /// Delivers an app message from `from` to everyone, the sender included (so all apply it in one order); a
+    /// private chat to its addressee and the sender only. Refused when the sender's role does not allow it.
     pub fn relay(&self, from: ParticipantId, message: AppMessage) {
+        let mut state = self.lock();
+        let Some(sender) = state.members.get(&from) else { return };
+        if let Some(permission) = message.required_permission().filter(|&p| !sender.info.role.may(p)) {
+            let reason = not_allowed(sender.info.role, permission);
+            let _ = sender.events.send(SessionEvent::Signal(ServerSignal::Denied { reason }));
+            return;
+        }
+        state.enforce(from, &message);
         let to = match &message {
             AppMessage::Chat { to, .. } => *to,
             _ => None,
         };
         let encoded = Envelope::new(Some(from), message).encode();
-        let members = self.lock();
-        for member in members.by_id.values() {
-            let addressed = to.is_none_or(|to| to == member.info.id);
-            if member.info.id != from && addressed {
+        if to.is_none() && encoded.contains(r#""kind":"chat""#) {
+            if state.chat_history.len() == CHAT_HISTORY {
+                state.chat_history.pop_front();
+            }
+            state.chat_history.push_back(encoded.clone());
+        }
+        for member in state.members.values() {
+            let addressed = to.is_none_or(|to| to == member.info.id || from == member.info.id);
+            if addressed {
                 let _ = member.events.send(SessionEvent::AppMessage(encoded.clone()));
             }
         }
     }
 
-    /// Removes a member and tells everyone else.
+    /// Carries out a moderator's request, if their role allows it.
+    pub fn control(&self, by: ParticipantId, control: RoomControl) -> Result<(), String> {
+        let mut state = self.lock();
+        let role = state.members.get(&by).map(|m| m.info.role).ok_or("you are not in the meeting")?;
+        let permission = control.required_permission();
+        if !role.may(permission) {
+            return Err(not_allowed(role, permission));
+        }
+        match control {
+            RoomControl::Admit(id) => {
+                let visitor = state.waiting.remove(&id).ok_or("nobody with that id is waiting")?;
+                let admission = state.admit(visitor.info, visitor.events.clone());
+                let _ = visitor.events.send(SessionEvent::Admitted(admission));
+                state.announce_lobby();
+            }
+            RoomControl::Refuse(id) => {
+                let visitor = state.waiting.remove(&id).ok_or("nobody with that id is waiting")?;
+                let _ = visitor.events.send(SessionEvent::Ended(Refusal::NotAdmitted));
+                state.announce_lobby();
+            }
+            RoomControl::Lock(locked) => state.locked = locked,
+            RoomControl::Remove(id) => {
+                if id == by {
+                    return Err("you cannot remove yourself: leave instead".into());
+                }
+                let member = state.members.get(&id).ok_or("nobody with that id is in the meeting")?;
+                let (name, events) = (member.info.name.clone(), member.events.clone());
+                state.removed.insert(fold(&name));
+                let _ = events.send(SessionEvent::Ended(Refusal::Removed));
+            }
+            RoomControl::SetRole(id, new_role) => {
+                let member = state.members.get_mut(&id).ok_or("nobody with that id is in the meeting")?;
+                member.info.role = new_role;
+                member.update_gate();
+                state.broadcast(ServerSignal::RoleChanged { id, role: new_role });
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes a member, or a visitor who gave up waiting, and tells everyone else.
     pub fn leave(&self, id: ParticipantId) {
-        let mut members = self.lock();
-        if members.by_id.remove(&id).is_some() {
-            for member in members.by_id.values() {
+        let mut state = self.lock();
+        if state.waiting.remove(&id).is_some() {
+            state.announce_lobby();
+        }
+        if state.members.remove(&id).is_some() {
+            for member in state.members.values() {
                 let _ = member.events.send(SessionEvent::Left(id));
             }
         }
     }
 
     pub fn member_count(&self) -> usize {
-        self.lock().by_id.len()
+        self.lock().members.len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Members> {
-        // A panic elsewhere while holding the lock leaves the map consistent (every change is one insert or remove).
-        self.members.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, RoomState> {
+        // Every change is a handful of map updates; a panic cannot leave the state half-made in a way that matters.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+impl RoomState {
+    fn admit(&mut self, you: ParticipantInfo, events: SessionEvents) -> Admission {
+        let others = self.members.values().map(|m| m.info.clone()).collect();
+        let tracks = self.members.values().flat_map(|m| m.published.iter().cloned()).collect();
+        self.broadcast(ServerSignal::ParticipantJoined { participant: you.clone() });
+        let gate = Arc::new(MediaGate::default());
+        let member = Member { info: you.clone(), events, published: Vec::new(), gate: gate.clone(), muted_by_moderator: false };
+        member.update_gate();
+        self.members.insert(you.id, member);
+        Admission { you, others, tracks, chat_history: self.chat_history.iter().cloned().collect(), gate }
+    }
+
+    /// What the server enforces itself of a message it relays.
+    fn enforce(&mut self, from: ParticipantId, message: &AppMessage) {
+        let targets: Vec<ParticipantId> = match message {
+            AppMessage::Mute { id } => vec![*id],
+            AppMessage::MuteAll { except } => {
+                self.members.keys().copied().filter(|id| *id != from && !except.contains(id)).collect()
+            }
+            AppMessage::MediaState { audio_muted: false, .. } => {
+                if let Some(member) = self.members.get_mut(&from) {
+                    member.muted_by_moderator = false;
+                    member.update_gate();
+                }
+                return;
+            }
+            _ => return,
+        };
+        for id in targets {
+            if let Some(member) = self.members.get_mut(&id) {
+                member.muted_by_moderator = true;
+                member.update_gate();
+            }
+        }
+    }
+
+    fn broadcast(&self, signal: ServerSignal) {
+        for member in self.members.values() {
+            let _ = member.events.send(SessionEvent::Signal(signal.clone()));
+        }
+    }
+
+    /// Tells those who may admit who is waiting.
+    fn announce_lobby(&self) {
+        let waiting: Vec<ParticipantInfo> = self.waiting.values().map(|v| v.info.clone()).collect();
+        for member in self.members.values().filter(|m| m.info.role.may(Permission::Admit)) {
+            let _ = member.events.send(SessionEvent::Signal(ServerSignal::Lobby { waiting: waiting.clone() }));
+        }
+    }
+}
+
+impl Member {
+    /// A passive participant's media, and a muted participant's audio, are not forwarded.
+    fn update_gate(&self) {
+        let may_speak = self.info.role.may(Permission::Speak);
+        self.gate.set(may_speak && !self.muted_by_moderator, may_speak);
+    }
+}
+
+fn not_allowed(role: Role, permission: Permission) -> String {
+    format!("your role ({}) does not allow you to {}", role.label(), permission.describe())
+}
+
+/// Names compare for removal without case or surrounding suffix noise: "marie dupont" is "Marie Dupont".
+fn fold(name: &str) -> String {
+    name.to_lowercase()
 }
 
 impl Tokens {
@@ -187,53 +366,168 @@ mod tests {
     use super::*;
     use palabre_core::link::is_room_name;
 
-    fn room() -> Room {
-        Room::new("R".into(), Tokens { host: "h".into(), guest: "g".into() })
+    type Events = mpsc::UnboundedReceiver<SessionEvent>;
+
+    fn room(policy: Policy) -> Room {
+        Room::new("R".into(), Tokens { host: "h".into(), guest: "g".into() }, policy)
     }
 
-    fn member(room: &Room, token: &str, name: &str) -> (Admission, mpsc::UnboundedReceiver<SessionEvent>) {
+    fn enter(room: &Room, token: &str, name: &str) -> (Entry, Events) {
         let (tx, rx) = mpsc::unbounded_channel();
-        (room.admit(token, name, tx).unwrap(), rx)
+        (room.enter(token, name, tx).unwrap(), rx)
+    }
+
+    fn member(room: &Room, token: &str, name: &str) -> (Admission, Events) {
+        match enter(room, token, name) {
+            (Entry::Admitted(admission), rx) => (admission, rx),
+            (Entry::Waiting(_), _) => panic!("{name} should enter directly"),
+        }
+    }
+
+    fn drain(rx: &mut Events) -> Vec<SessionEvent> {
+        std::iter::from_fn(|| rx.try_recv().ok()).collect()
+    }
+
+    fn app_messages(rx: &mut Events) -> Vec<Envelope> {
+        drain(rx)
+            .into_iter()
+            .filter_map(|e| match e {
+                SessionEvent::AppMessage(text) => Some(Envelope::decode(text.as_bytes()).unwrap()),
+                _ => None,
+            })
+            .collect()
     }
 
     #[test]
     fn tokens_decide_roles_and_wrong_tokens_are_refused() {
-        let room = room();
+        let room = room(Policy::default());
         assert_eq!(member(&room, "h", "Ana").0.you.role, Role::Animateur);
         assert_eq!(member(&room, "g", "Bob").0.you.role, Role::ParticipantActif);
         let (tx, _rx) = mpsc::unbounded_channel();
-        assert_eq!(room.admit("x", "Eve", tx.clone()).err(), Some(Refusal::BadToken));
-        assert_eq!(room.admit("g", " \u{202E} ", tx).err(), Some(Refusal::BadName));
+        assert_eq!(room.enter("x", "Eve", tx.clone()).err(), Some(Refusal::BadToken));
+        assert_eq!(room.enter("g", " \u{202E} ", tx).err(), Some(Refusal::BadName));
         assert_eq!(room.member_count(), 2);
     }
 
     #[test]
     fn newcomers_are_announced_and_names_made_distinct() {
-        let room = room();
+        let room = room(Policy::default());
         let (_, mut first) = member(&room, "g", "Marie");
         let (second, _) = member(&room, "g", "Marie");
         assert_eq!(second.you.name, "Marie (2)");
         assert_eq!(second.others.len(), 1);
-        assert!(matches!(first.try_recv(), Ok(SessionEvent::Joined(info)) if info.name == "Marie (2)"));
+        assert!(matches!(drain(&mut first).as_slice(),
+            [SessionEvent::Signal(ServerSignal::ParticipantJoined { participant })] if participant.name == "Marie (2)"));
         room.leave(second.you.id);
-        assert!(matches!(first.try_recv(), Ok(SessionEvent::Left(id)) if id == second.you.id));
+        assert!(matches!(drain(&mut first).as_slice(), [SessionEvent::Left(id)] if *id == second.you.id));
     }
 
     #[test]
-    fn relay_stamps_the_sender_and_honours_private_chat() {
-        let room = room();
-        let (a, _a_rx) = member(&room, "g", "A");
+    fn relay_echoes_to_the_sender_stamps_it_and_honours_private_chat() {
+        let room = room(Policy::default());
+        let (a, mut a_rx) = member(&room, "g", "A");
         let (b, mut b_rx) = member(&room, "g", "B");
         let (_c, mut c_rx) = member(&room, "g", "C");
+        drain(&mut a_rx);
+        drain(&mut b_rx);
         room.relay(a.you.id, AppMessage::Chat { text: "à B".into(), to: Some(b.you.id) });
-        let delivered = std::iter::from_fn(|| b_rx.try_recv().ok())
-            .find_map(|e| match e {
-                SessionEvent::AppMessage(text) => Some(text),
-                _ => None,
-            })
-            .expect("B receives the private message");
-        assert_eq!(Envelope::decode(delivered.as_bytes()).unwrap().from, Some(a.you.id));
-        assert!(std::iter::from_fn(|| c_rx.try_recv().ok()).all(|e| !matches!(e, SessionEvent::AppMessage(_))));
+        let to_b = app_messages(&mut b_rx);
+        assert_eq!(to_b.len(), 1);
+        assert_eq!(to_b[0].from, Some(a.you.id));
+        assert_eq!(app_messages(&mut a_rx).len(), 1, "the sender gets its echo");
+        assert!(app_messages(&mut c_rx).is_empty(), "C does not see a private message");
+    }
+
+    #[test]
+    fn guest_cannot_mute_all_and_is_told_why() {
+        let room = room(Policy::default());
+        let (guest, mut guest_rx) = member(&room, "g", "Invité");
+        let (_host, mut host_rx) = member(&room, "h", "Animatrice");
+        drain(&mut guest_rx);
+        drain(&mut host_rx);
+        room.relay(guest.you.id, AppMessage::MuteAll { except: vec![] });
+        assert!(app_messages(&mut host_rx).is_empty());
+        assert!(matches!(drain(&mut guest_rx).as_slice(), [SessionEvent::Signal(ServerSignal::Denied { .. })]));
+    }
+
+    #[test]
+    fn mute_all_stops_forwarding_audio_until_the_person_unmutes() {
+        let room = room(Policy::default());
+        let (host, _h) = member(&room, "h", "Animatrice");
+        let (guest, _g) = member(&room, "g", "Invité");
+        room.relay(host.you.id, AppMessage::MuteAll { except: vec![] });
+        assert!(!guest.gate.allows_audio(), "the guest's audio is no longer forwarded");
+        assert!(host.gate.allows_audio(), "the moderator is not muted");
+        assert!(guest.gate.allows_video());
+        room.relay(guest.you.id, AppMessage::MediaState { audio_muted: false, video_muted: false });
+        assert!(guest.gate.allows_audio(), "the guest chose to speak again");
+    }
+
+    #[test]
+    fn a_passive_participant_publishes_nothing() {
+        let room = room(Policy::default());
+        let (host, _h) = member(&room, "h", "Animatrice");
+        let (guest, _g) = member(&room, "g", "Public");
+        room.control(host.you.id, RoomControl::SetRole(guest.you.id, Role::ParticipantPassif)).unwrap();
+        assert!(!guest.gate.allows_audio() && !guest.gate.allows_video());
+        room.relay(guest.you.id, AppMessage::MediaState { audio_muted: false, video_muted: false });
+        assert!(!guest.gate.allows_audio(), "a passive participant cannot unmute through the server");
+    }
+
+    #[test]
+    fn lobby_admits_only_who_a_moderator_admits() {
+        let room = room(Policy { lobby: true });
+        let (host, mut host_rx) = member(&room, "h", "Animatrice");
+        let (entry, mut knocker) = enter(&room, "g", "Visiteur");
+        let Entry::Waiting(id) = entry else { panic!("guests wait in the lobby") };
+        assert!(matches!(drain(&mut host_rx).as_slice(),
+            [SessionEvent::Signal(ServerSignal::Lobby { waiting })] if waiting[0].name == "Visiteur"));
+        let (Entry::Waiting(other), mut refused) = enter(&room, "g", "Autre") else { panic!() };
+        assert_eq!(room.member_count(), 1);
+        room.control(host.you.id, RoomControl::Admit(id)).unwrap();
+        room.control(host.you.id, RoomControl::Refuse(other)).unwrap();
+        assert!(matches!(drain(&mut knocker).as_slice(), [SessionEvent::Admitted(a)] if a.you.id == id));
+        assert!(matches!(drain(&mut refused).as_slice(), [SessionEvent::Ended(Refusal::NotAdmitted)]));
+        assert_eq!(room.member_count(), 2);
+    }
+
+    #[test]
+    fn a_guest_cannot_admit_lock_remove_or_change_roles() {
+        let room = room(Policy::default());
+        let (host, _h) = member(&room, "h", "Animatrice");
+        let (guest, _g) = member(&room, "g", "Invité");
+        for control in [RoomControl::Admit(host.you.id), RoomControl::Lock(true), RoomControl::Remove(host.you.id), RoomControl::SetRole(guest.you.id, Role::Animateur)] {
+            assert!(room.control(guest.you.id, control.clone()).is_err(), "{control:?}");
+        }
+    }
+
+    #[test]
+    fn removed_people_cannot_come_back_and_a_locked_room_admits_nobody() {
+        let room = room(Policy::default());
+        let (host, _h) = member(&room, "h", "Animatrice");
+        let (guest, mut guest_rx) = member(&room, "g", "Perturbateur");
+        room.control(host.you.id, RoomControl::Remove(guest.you.id)).unwrap();
+        assert!(drain(&mut guest_rx).iter().any(|e| matches!(e, SessionEvent::Ended(Refusal::Removed))));
+        room.leave(guest.you.id);
+        let (tx, _rx) = mpsc::unbounded_channel();
+        assert_eq!(room.enter("g", "perturbateur", tx.clone()).err(), Some(Refusal::Removed));
+        room.control(host.you.id, RoomControl::Lock(true)).unwrap();
+        assert_eq!(room.enter("g", "Nouveau", tx).err(), Some(Refusal::Locked));
+    }
+
+    #[test]
+    fn late_joiners_receive_recent_public_chat_only() {
+        let room = room(Policy::default());
+        let (a, _a) = member(&room, "g", "A");
+        let (b, _b) = member(&room, "g", "B");
+        for n in 0..(CHAT_HISTORY + 5) {
+            room.relay(a.you.id, AppMessage::Chat { text: format!("m{n}"), to: None });
+        }
+        room.relay(a.you.id, AppMessage::Chat { text: "secret".into(), to: Some(b.you.id) });
+        let (late, _l) = member(&room, "g", "Tard");
+        assert_eq!(late.chat_history.len(), CHAT_HISTORY);
+        assert!(late.chat_history[0].contains("\"m5\""));
+        assert!(late.chat_history.iter().all(|m| !m.contains("secret")));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use palabre_core::message::{Envelope, PROTOCOL_VERSION};
 use palabre_core::signal::{ClientSignal, Refusal, ServerSignal};
-use palabre_core::{ParticipantId, ParticipantInfo};
+use palabre_core::{ParticipantId, ParticipantInfo, RoomControl};
 use palabre_net::negotiate::{self, PeerOptions};
 use palabre_net::rtcp::drain_receiver_rtcp;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -26,8 +26,8 @@ use webrtc::peer_connection::RTCPeerConnection;
 use webrtc::rtp_transceiver::rtp_sender::RTCRtpSender;
 use webrtc::track::track_local::TrackLocal;
 
-use crate::room::{Room, SessionEvent};
-use crate::sfu::Forwarder;
+use crate::room::{Admission, Entry, Room, SessionEvent};
+use crate::sfu::{Forwarder, MediaGate};
 
 /// How long a new connection may take to say who it is.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -68,9 +68,16 @@ where
         refuse(&mut socket, Refusal::UnknownRoom).await;
         return;
     };
-    let (events_tx, events) = mpsc::unbounded_channel();
-    let admission = match room.admit(&token, &name, events_tx) {
-        Ok(admission) => admission,
+    let (events_tx, mut events) = mpsc::unbounded_channel();
+    let admission = match room.enter(&token, &name, events_tx) {
+        Ok(Entry::Admitted(admission)) => admission,
+        Ok(Entry::Waiting(id)) => match wait_in_lobby(&mut socket, &mut events).await {
+            Some(admission) => admission,
+            None => {
+                room.leave(id);
+                return;
+            }
+        },
         Err(refusal) => {
             refuse(&mut socket, refusal).await;
             return;
@@ -80,7 +87,7 @@ where
     let span = tracing::info_span!("participant", room = %room.name, id = %me.id);
     async {
         tracing::info!(name = %me.name, role = ?me.role, "joined");
-        let mut session = match Session::new(room.clone(), me.clone(), options).await {
+        let mut session = match Session::new(room.clone(), me.clone(), admission.gate, options).await {
             Ok(session) => session,
             Err(error) => {
                 tracing::error!(%error, "cannot set up the participant's connections");
@@ -95,7 +102,10 @@ where
             participants: admission.others,
         };
         let result = match session.send(&mut socket, welcome).await {
-            Ok(()) => session.run(&mut socket, events, admission.tracks).await,
+            Ok(()) => {
+                session.pending_app_messages = admission.chat_history;
+                session.run(&mut socket, events, admission.tracks).await
+            }
             Err(error) => Err(error),
         };
         match result {
@@ -135,6 +145,34 @@ where
     }
 }
 
+/// Waits in the lobby until a moderator decides; `None` if refused or if the visitor gave up.
+async fn wait_in_lobby<S>(
+    socket: &mut WebSocketStream<S>,
+    events: &mut mpsc::UnboundedReceiver<SessionEvent>,
+) -> Option<Admission>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    tracing::info!("waiting in the lobby");
+    socket.send(Message::text(ServerSignal::Waiting.to_json())).await.ok()?;
+    loop {
+        tokio::select! {
+            event = events.recv() => match event? {
+                SessionEvent::Admitted(admission) => return Some(admission),
+                SessionEvent::Ended(refusal) => {
+                    refuse(socket, refusal).await;
+                    return None;
+                }
+                _ => {}
+            },
+            message = socket.next() => match message {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return None,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
 async fn refuse<S>(socket: &mut WebSocketStream<S>, reason: Refusal)
 where
     S: AsyncRead + AsyncWrite + Unpin,
@@ -145,6 +183,7 @@ where
 }
 
 struct Session {
+    room: Arc<Room>,
     me: ParticipantInfo,
     publish: Arc<RTCPeerConnection>,
     subscribe: Arc<RTCPeerConnection>,
@@ -160,7 +199,12 @@ struct Session {
 }
 
 impl Session {
-    async fn new(room: Arc<Room>, me: ParticipantInfo, options: PeerOptions) -> Result<Session, SessionError> {
+    async fn new(
+        room: Arc<Room>,
+        me: ParticipantInfo,
+        gate: Arc<MediaGate>,
+        options: PeerOptions,
+    ) -> Result<Session, SessionError> {
         let publish = negotiate::new_peer_connection(&options).await?;
         let subscribe = negotiate::new_peer_connection(&options).await?;
         let (local_tx, local) = mpsc::unbounded_channel();
@@ -169,7 +213,7 @@ impl Session {
         publish.on_track(Box::new(move |remote, receiver, _transceiver| {
             drain_receiver_rtcp(receiver);
             tracing::debug!(kind = %remote.kind(), codec = %remote.codec().capability.mime_type, "publishing");
-            track_room.publish(Forwarder::start(owner, remote, publisher.clone()));
+            track_room.publish(Forwarder::start(owner, remote, publisher.clone(), gate.clone()));
             Box::pin(async {})
         }));
 
@@ -202,6 +246,7 @@ impl Session {
         }
 
         Ok(Session {
+            room,
             me,
             publish,
             subscribe,
@@ -273,6 +318,11 @@ impl Session {
                 }
                 Ok(())
             }
+            ClientSignal::Admit { id } => self.control(socket, RoomControl::Admit(id)).await,
+            ClientSignal::Refuse { id } => self.control(socket, RoomControl::Refuse(id)).await,
+            ClientSignal::Lock { locked } => self.control(socket, RoomControl::Lock(locked)).await,
+            ClientSignal::Remove { id } => self.control(socket, RoomControl::Remove(id)).await,
+            ClientSignal::SetRole { id, role } => self.control(socket, RoomControl::SetRole(id, role)).await,
             ClientSignal::Join { .. } => {
                 tracing::info!("ignored a second join");
                 Ok(())
@@ -286,7 +336,12 @@ impl Session {
         S: AsyncRead + AsyncWrite + Unpin,
     {
         match event {
-            SessionEvent::Joined(participant) => self.send(socket, ServerSignal::ParticipantJoined { participant }).await,
+            SessionEvent::Signal(signal) => self.send(socket, signal).await,
+            SessionEvent::Ended(reason) => {
+                self.send(socket, ServerSignal::Refused { reason }).await?;
+                Err(SessionError::Refused(reason))
+            }
+            SessionEvent::Admitted(_) => Ok(()),
             SessionEvent::Left(id) => {
                 for sender in self.subscriptions.remove(&id).unwrap_or_default() {
                     self.subscribe.remove_track(&sender).await?;
@@ -312,6 +367,17 @@ impl Session {
                 }
                 Ok(())
             }
+        }
+    }
+
+    async fn control<S>(&mut self, socket: &mut WebSocketStream<S>, control: RoomControl) -> Result<(), SessionError>
+    where
+        S: AsyncRead + AsyncWrite + Unpin,
+    {
+        tracing::info!(?control, "moderation");
+        match self.room.control(self.me.id, control) {
+            Ok(()) => Ok(()),
+            Err(reason) => self.send(socket, ServerSignal::Denied { reason }).await,
         }
     }
 

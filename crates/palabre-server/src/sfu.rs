@@ -6,6 +6,7 @@
 //! [`KEYFRAME_REQUEST_INTERVAL`], so a newcomer sees video within one round trip instead of waiting for the next
 //! periodic keyframe.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -21,6 +22,42 @@ use webrtc::track::track_remote::TrackRemote;
 
 const KEYFRAME_REQUEST_INTERVAL: Duration = Duration::from_millis(300);
 
+/// Whether a member's media may reach the others: the room closes it for a passive participant, and for the
+/// audio of someone a moderator muted, so that these decisions hold even against a modified client.
+#[derive(Debug)]
+pub struct MediaGate {
+    audio: AtomicBool,
+    video: AtomicBool,
+}
+
+impl Default for MediaGate {
+    fn default() -> Self {
+        MediaGate { audio: AtomicBool::new(true), video: AtomicBool::new(true) }
+    }
+}
+
+impl MediaGate {
+    pub fn set(&self, audio: bool, video: bool) {
+        self.audio.store(audio, Ordering::Relaxed);
+        self.video.store(video, Ordering::Relaxed);
+    }
+
+    pub fn allows_audio(&self) -> bool {
+        self.audio.load(Ordering::Relaxed)
+    }
+
+    pub fn allows_video(&self) -> bool {
+        self.video.load(Ordering::Relaxed)
+    }
+
+    fn allows(&self, kind: RTPCodecType) -> bool {
+        match kind {
+            RTPCodecType::Audio => self.allows_audio(),
+            _ => self.allows_video(),
+        }
+    }
+}
+
 /// One published track, as the room hands it to subscribers.
 #[derive(Debug)]
 pub struct Forwarder {
@@ -32,7 +69,12 @@ pub struct Forwarder {
 
 impl Forwarder {
     /// Starts forwarding `remote` (published by `owner` over `publisher`) until the publisher stops sending.
-    pub fn start(owner: ParticipantId, remote: Arc<TrackRemote>, publisher: Weak<RTCPeerConnection>) -> Arc<Forwarder> {
+    pub fn start(
+        owner: ParticipantId,
+        remote: Arc<TrackRemote>,
+        publisher: Weak<RTCPeerConnection>,
+        gate: Arc<MediaGate>,
+    ) -> Arc<Forwarder> {
         // The stream id carries the owner so that subscribers know whose track this is.
         let track = Arc::new(TrackLocalStaticRTP::new(
             remote.codec().capability,
@@ -48,7 +90,7 @@ impl Forwarder {
         let keyframes = (remote.kind() == RTPCodecType::Video)
             .then(|| tokio::spawn(send_keyframe_requests(forwarder.keyframe_wanted.clone(), publisher, remote.ssrc())));
         tokio::spawn(async move {
-            forward(remote, track).await;
+            forward(remote, track, gate).await;
             if let Some(keyframes) = keyframes {
                 keyframes.abort();
             }
@@ -78,8 +120,12 @@ impl Forwarder {
     }
 }
 
-async fn forward(remote: Arc<TrackRemote>, track: Arc<TrackLocalStaticRTP>) {
+async fn forward(remote: Arc<TrackRemote>, track: Arc<TrackLocalStaticRTP>, gate: Arc<MediaGate>) {
+    let kind = remote.kind();
     while let Ok((mut packet, _)) = remote.read_rtp().await {
+        if !gate.allows(kind) {
+            continue;
+        }
         // Header-extension ids are negotiated per connection; the publisher's would mean something else (or
         // nothing) to a subscriber, and its own interceptors add the ones it negotiated.
         packet.header.extension = false;
