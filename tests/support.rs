@@ -32,9 +32,15 @@ pub struct Server {
 
 impl Server {
     pub fn start(room: &str, data_dir: &Path) -> Server {
+        Server::start_with(room, data_dir, &[])
+    }
+
+    /// With more `palabre-server` flags, such as `--lobby`.
+    pub fn start_with(room: &str, data_dir: &Path, flags: &[&str]) -> Server {
         let mut child = Command::new(binary("palabre-server"))
             .args(["--listen", "127.0.0.1:0", "--room", room, "--data-dir"])
             .arg(data_dir)
+            .args(flags)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
