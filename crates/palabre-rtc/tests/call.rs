@@ -71,12 +71,16 @@ async fn two_participants_see_hear_and_chat_with_each_other() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_late_joiner_gets_video_at_once() {
+async fn a_late_joiner_gets_video_at_once_and_the_recent_chat() {
     let server = start_server("Retard").await;
     let (early, _e) = join_ok(server.guest_link(), "Early").await;
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    early.send_chat("Said before you came", None);
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let (late, _l) = join_ok(server.guest_link(), "Late").await;
     tokio::time::sleep(Duration::from_secs(2)).await;
+    let history: Vec<String> = late.chat().into_iter().map(|e| e.text).collect();
+    assert_eq!(history, ["Said before you came"], "late joiners receive the recent chat");
     let early_id = early.me().unwrap().info.id;
     let media = late.stats().remote.get(&early_id).cloned().expect("late joiner receives the early one");
     let waited = media.first_video_at.expect("video arrived").duration_since(late.joined_at);
@@ -113,4 +117,72 @@ async fn bad_links_and_tokens_fail_with_clear_errors() {
     let nameless = Link::Embedded(guest);
     assert!(matches!(join(options(nameless, " \u{200B} ")).await.err(), Some(CallError::Refused(Refusal::BadName))));
     assert_eq!(server.room.member_count(), 0, "no refused participant stays in the room");
+}
+
+/// A modified client sends raw bytes on the data channel: each hostile message is refused with a reason to its
+/// sender, reaches nobody else, and the meeting (and the server) goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_app_messages_are_refused_and_the_meeting_goes_on() {
+    use palabre_rtc::adapter::{connect, RoomEvent};
+    use palabre_rtc::local_media::local_tracks;
+
+    let server = start_server("Hostile").await;
+    let (host, mut host_events) = join_ok(server.host_link(), "Animatrice").await;
+    let (attacker_tx, mut attacker_events) = tokio::sync::mpsc::unbounded_channel();
+    let tracks = local_tracks(VideoSource::None, AudioSource::None);
+    let attacker = connect(&server.guest_link(), "Mallory", &tracks, attacker_tx).await.expect("attacker joins");
+
+    let chat_of = |bytes: usize| format!(r#"{{"v":1,"kind":"chat","text":"{}"}}"#, "a".repeat(bytes));
+    // 100 kB is more than a data-channel message may carry: refused before it leaves.
+    assert!(attacker.send_app_message(chat_of(100_000)).await.is_err());
+    let hostile = [
+        "not json at all".to_string(),
+        String::from_utf8_lossy(&[0xff, 0xfe, b'{', b'}']).into_owned(),
+        r#"{"v":2,"kind":"chat","text":"from the future"}"#.into(),
+        r#"{"v":1,"kind":"dance"}"#.into(),
+        r#"{"v":1,"kind":"mute-all","except":[]}"#.into(),
+        chat_of(10_000),
+    ];
+    for message in &hostile {
+        attacker.send_app_message(message.clone()).await.expect("the channel takes any bytes");
+    }
+    // A forged sender: the server stamps the real one.
+    let forged = format!(r#"{{"v":1,"from":{},"kind":"chat","text":"<script>alert(1)</script>"}}"#, host.me().unwrap().info.id.0);
+    attacker.send_app_message(forged).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let mut denials = 0;
+    while let Ok(event) = attacker_events.try_recv() {
+        if let RoomEvent::Denied(reason) = event {
+            assert!(!reason.is_empty());
+            denials += 1;
+        }
+    }
+    assert_eq!(denials, hostile.len(), "each hostile message gets an answer");
+
+    let chat = host.chat();
+    assert_eq!(chat.len(), 1, "only the forged chat arrived, as plain text: {chat:?}");
+    assert_eq!(chat[0].from_name, "Mallory", "the server stamped the real sender");
+    assert_eq!(chat[0].text, "<script>alert(1)</script>");
+    assert!(!host.me().unwrap().audio_muted, "the guest's mute-all changed nothing");
+    let mut notices = 0;
+    while let Ok(event) = host_events.try_recv() {
+        notices += matches!(event, CallEvent::Notice(_)) as usize;
+    }
+    assert_eq!(notices, 0, "nobody else was bothered");
+
+    // The server still serves: a newcomer joins and chats.
+    let (late, _late_events) = join_ok(server.guest_link(), "Retardataire").await;
+    late.send_chat("Bonjour", None);
+    let greeted = || host.chat().last().is_some_and(|e| e.text == "Bonjour");
+    for _ in 0..100 {
+        if greeted() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(greeted(), "the newcomer's chat arrived: {:?}", host.chat());
+    attacker.leave().await;
+    late.leave().await;
+    host.leave().await;
 }

@@ -185,6 +185,13 @@ impl Room {
         }
     }
 
+    /// Tells a member that something they sent was not done.
+    pub fn deny(&self, id: ParticipantId, reason: String) {
+        if let Some(member) = self.lock().members.get(&id) {
+            let _ = member.events.send(SessionEvent::Signal(ServerSignal::Denied { reason }));
+        }
+    }
+
     /// Carries out a moderator's request, if their role allows it.
     pub fn control(&self, by: ParticipantId, control: RoomControl) -> Result<(), String> {
         let mut state = self.lock();

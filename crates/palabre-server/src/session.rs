@@ -228,7 +228,10 @@ impl Session {
                 match Envelope::decode(&message.data) {
                     // The sender is who this connection belongs to, whatever the message claims.
                     Ok(envelope) => room.relay(owner, envelope.message),
-                    Err(error) => tracing::info!(%error, "dropped an app message"),
+                    Err(error) => {
+                        tracing::info!(%error, "dropped an app message");
+                        room.deny(owner, format!("your message was not delivered: {error}"));
+                    }
                 }
                 Box::pin(async {})
             }));
