@@ -537,7 +537,7 @@ impl Conference {
             return;
         };
         if let Some(missing) = message.required_permission().filter(|&p| !role.may(p)) {
-            self.refuse(not_allowed(role, missing));
+            self.refuse(role.refusal(missing));
             return;
         }
         if let Some(me) = &mut self.me {
@@ -658,7 +658,7 @@ impl Conference {
                 false
             }
             (Some(role), Some(p)) if !role.may(p) => {
-                self.refuse(not_allowed(role, p));
+                self.refuse(role.refusal(p));
                 false
             }
             _ => true,
@@ -773,10 +773,6 @@ fn message_target(message: &AppMessage) -> Option<ParticipantId> {
         AppMessage::Proxy { holder, .. } => Some(*holder),
         _ => None,
     }
-}
-
-fn not_allowed(role: Role, permission: Permission) -> String {
-    format!("your role ({}) does not allow you to {}", role.label(), permission.describe())
 }
 
 impl Participant {

@@ -89,6 +89,11 @@ impl Role {
         message.required_permission().is_none_or(|p| self.may(p))
     }
 
+    /// Why this role may not do what `permission` allows, as one sentence for the person refused.
+    pub fn refusal(self, permission: Permission) -> String {
+        format!("your role ({}) does not allow you to {}", self.label(), permission.describe())
+    }
+
     /// The role as written in the attendance log and in refusals ("participant-actif").
     pub fn label(self) -> &'static str {
         match self {

@@ -161,7 +161,7 @@ impl Room {
         let mut state = self.lock();
         let Some(sender) = state.members.get(&from) else { return };
         if let Some(permission) = message.required_permission().filter(|&p| !sender.info.role.may(p)) {
-            let reason = not_allowed(sender.info.role, permission);
+            let reason = sender.info.role.refusal(permission);
             let _ = sender.events.send(SessionEvent::Signal(ServerSignal::Denied { reason }));
             return;
         }
@@ -198,7 +198,7 @@ impl Room {
         let role = state.members.get(&by).map(|m| m.info.role).ok_or("you are not in the meeting")?;
         let permission = control.required_permission();
         if !role.may(permission) {
-            return Err(not_allowed(role, permission));
+            return Err(role.refusal(permission));
         }
         match control {
             RoomControl::Admit(id) => {
@@ -312,10 +312,6 @@ impl Member {
         let may_speak = self.info.role.may(Permission::Speak);
         self.gate.set(may_speak && !self.muted_by_moderator, may_speak);
     }
-}
-
-fn not_allowed(role: Role, permission: Permission) -> String {
-    format!("your role ({}) does not allow you to {}", role.label(), permission.describe())
 }
 
 /// Names compare for removal without case or surrounding suffix noise: "marie dupont" is "Marie Dupont".
