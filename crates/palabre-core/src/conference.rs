@@ -352,7 +352,16 @@ impl Conference {
             return;
         };
         let Some(sender) = self.participant(from) else {
-            self.changed(Change::IgnoredMessage(format!("message from unknown participant {from}")));
+            // Recent chat replayed to a late joiner may come from someone who has left: the server vouched for
+            // the name when it relayed it. Nothing else is taken from someone not in the meeting.
+            match (envelope.message, envelope.from_name) {
+                (AppMessage::Chat { text, to: None }, Some(from_name)) => {
+                    let entry = ChatEntry { from, from_name, to: None, text, at: now };
+                    self.chat.push(entry.clone());
+                    self.changed(Change::Chat(entry));
+                }
+                _ => self.changed(Change::IgnoredMessage(format!("message from unknown participant {from}"))),
+            }
             return;
         };
         let (sender_name, role) = (sender.info.name.clone(), sender.info.role);
@@ -850,6 +859,19 @@ mod tests {
         assert_eq!(out.len(), 3);
         assert!(out.iter().all(|o| matches!(o, Output::Changed(Change::IgnoredMessage(_)))));
         assert!(c.chat().is_empty());
+    }
+
+    #[test]
+    fn replayed_chat_from_someone_who_left_is_shown_with_the_server_vouched_name() {
+        let mut c = welcomed(vec![info(2, "Bob")]);
+        let chat = AppMessage::Chat { text: "avant".into(), to: None };
+        let replayed = Envelope::new(Some(ParticipantId(9)), chat).with_sender_name("Zoé".into());
+        c.handle(Input::Received(replayed.encode().into_bytes()), 1);
+        assert_eq!(c.chat().iter().map(|e| (e.from_name.as_str(), e.text.as_str())).collect::<Vec<_>>(), [("Zoé", "avant")]);
+        // Anything else from someone not in the meeting is still ignored, name or not.
+        let hand = Envelope::new(Some(ParticipantId(9)), AppMessage::Hand { raised: true }).with_sender_name("Zoé".into());
+        c.handle(Input::Received(hand.encode().into_bytes()), 2);
+        assert!(c.hand_queue().is_empty());
     }
 
     #[test]

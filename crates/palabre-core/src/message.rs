@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::names::clean_display_name;
 use crate::ParticipantId;
 
 /// The version this build speaks. A message of another version is refused, not guessed at.
@@ -93,6 +94,9 @@ pub const MAX_ABSENT_BYTES: usize = 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {
     pub from: Option<ParticipantId>,
+    /// The sender's display name as the server knew it when relaying: lets a late joiner read recent chat from
+    /// someone who has left since. Set only by servers, like `from`.
+    pub from_name: Option<String>,
     pub message: AppMessage,
 }
 
@@ -122,7 +126,13 @@ pub enum WireError {
 
 impl Envelope {
     pub fn new(from: Option<ParticipantId>, message: AppMessage) -> Self {
-        Envelope { from, message }
+        Envelope { from, from_name: None, message }
+    }
+
+    /// The same message, stamped with the sender's name as a room server vouches for it.
+    pub fn with_sender_name(mut self, name: String) -> Self {
+        self.from_name = Some(name);
+        self
     }
 
     pub fn encode(&self) -> String {
@@ -135,6 +145,9 @@ impl Envelope {
         wire.insert("v".into(), PROTOCOL_VERSION.into());
         if let Some(from) = self.from {
             wire.insert("from".into(), from.0.into());
+        }
+        if let Some(name) = &self.from_name {
+            wire.insert("from_name".into(), name.as_str().into());
         }
         wire.append(&mut object);
         Value::Object(wire).to_string()
@@ -160,6 +173,13 @@ impl Envelope {
             None => None,
             Some(v) => Some(serde_json::from_value(v).map_err(|e| WireError::Malformed(e.to_string()))?),
         };
+        let from_name = match object.remove("from_name") {
+            None => None,
+            Some(Value::String(name)) => {
+                Some(clean_display_name(&name).map_err(|_| WireError::Invalid("empty sender name".into()))?)
+            }
+            Some(_) => return Err(WireError::Malformed("sender name is not text".into())),
+        };
         match object.get("kind").and_then(Value::as_str) {
             None => return Err(WireError::MissingKind),
             Some(kind) if !KNOWN_KINDS.contains(&kind) => return Err(WireError::UnknownKind(kind.to_string())),
@@ -168,7 +188,7 @@ impl Envelope {
         let message: AppMessage =
             serde_json::from_value(Value::Object(object)).map_err(|e| WireError::Malformed(e.to_string()))?;
         message.validate()?;
-        Ok(Envelope { from, message })
+        Ok(Envelope { from, from_name, message })
     }
 }
 
@@ -252,6 +272,7 @@ mod tests {
     #[test]
     fn chat_round_trips_with_and_without_sender() {
         for envelope in [
+            Envelope::new(Some(ParticipantId(4)), chat("signé")).with_sender_name("Zoé (DREAL)".into()),
             Envelope::new(None, chat("Bonjour")),
             Envelope::new(Some(ParticipantId(7)), AppMessage::Chat { text: "à toi".into(), to: Some(ParticipantId(2)) }),
             Envelope::new(Some(ParticipantId(1)), AppMessage::MediaState { audio_muted: true, video_muted: false }),

@@ -72,6 +72,8 @@ struct RoomState {
     /// Folded names of those removed: they do not come back during this meeting.
     removed: HashSet<String>,
     chat_history: VecDeque<String>,
+    /// Raised hands, first raised first: replayed to newcomers, so their queue has the room's order.
+    hands: Vec<ParticipantId>,
 }
 
 struct Member {
@@ -94,8 +96,9 @@ pub struct Admission {
     pub you: ParticipantInfo,
     pub others: Vec<ParticipantInfo>,
     pub tracks: Vec<Arc<Forwarder>>,
-    /// Recent public chat, oldest first, as encoded app messages.
-    pub chat_history: Vec<String>,
+    /// What a newcomer must learn of the past, as encoded app messages in order: recent public chat, then the
+    /// raised hands in the order they were raised.
+    pub replay: Vec<String>,
     /// Shared with this member's forwarders: whether their media may reach others.
     pub gate: Arc<MediaGate>,
 }
@@ -165,12 +168,14 @@ impl Room {
             let _ = sender.events.send(SessionEvent::Signal(ServerSignal::Denied { reason }));
             return;
         }
+        let sender_name = sender.info.name.clone();
         state.enforce(from, &message);
+        state.track_hands(from, &message);
         let to = match &message {
             AppMessage::Chat { to, .. } => *to,
             _ => None,
         };
-        let encoded = Envelope::new(Some(from), message).encode();
+        let encoded = Envelope::new(Some(from), message).with_sender_name(sender_name).encode();
         if to.is_none() && encoded.contains(r#""kind":"chat""#) {
             if state.chat_history.len() == CHAT_HISTORY {
                 state.chat_history.pop_front();
@@ -238,6 +243,7 @@ impl Room {
         if state.waiting.remove(&id).is_some() {
             state.announce_lobby();
         }
+        state.hands.retain(|&hand| hand != id);
         if state.members.remove(&id).is_some() {
             for member in state.members.values() {
                 let _ = member.events.send(SessionEvent::Left(id));
@@ -264,7 +270,25 @@ impl RoomState {
         let member = Member { info: you.clone(), events, published: Vec::new(), gate: gate.clone(), muted_by_moderator: false };
         member.update_gate();
         self.members.insert(you.id, member);
-        Admission { you, others, tracks, chat_history: self.chat_history.iter().cloned().collect(), gate }
+        let hands = self.hands.iter().map(|&id| Envelope::new(Some(id), AppMessage::Hand { raised: true }).encode());
+        let replay = self.chat_history.iter().cloned().chain(hands).collect();
+        Admission { you, others, tracks, replay, gate }
+    }
+
+    /// Keeps the order in which hands were raised (raising a raised hand keeps its place).
+    fn track_hands(&mut self, from: ParticipantId, message: &AppMessage) {
+        let lowered = match message {
+            AppMessage::Hand { raised: true } => {
+                if !self.hands.contains(&from) {
+                    self.hands.push(from);
+                }
+                return;
+            }
+            AppMessage::Hand { raised: false } => from,
+            AppMessage::LowerHand { id } | AppMessage::GiveFloor { id } => *id,
+            _ => return,
+        };
+        self.hands.retain(|&id| id != lowered);
     }
 
     /// What the server enforces itself of a message it relays.
@@ -528,9 +552,28 @@ mod tests {
         }
         room.relay(a.you.id, AppMessage::Chat { text: "secret".into(), to: Some(b.you.id) });
         let (late, _l) = member(&room, "g", "Tard");
-        assert_eq!(late.chat_history.len(), CHAT_HISTORY);
-        assert!(late.chat_history[0].contains("\"m5\""));
-        assert!(late.chat_history.iter().all(|m| !m.contains("secret")));
+        assert_eq!(late.replay.len(), CHAT_HISTORY);
+        assert!(late.replay[0].contains("\"m5\""));
+        assert!(late.replay.iter().all(|m| !m.contains("secret")));
+        let first = Envelope::decode(late.replay[0].as_bytes()).unwrap();
+        assert_eq!(first.from_name.as_deref(), Some("A"), "the sender's name travels with the history");
+    }
+
+    #[test]
+    fn newcomers_learn_raised_hands_in_the_order_raised() {
+        let room = room(Policy::default());
+        let (host, _h) = member(&room, "h", "Animatrice");
+        let (a, _a) = member(&room, "g", "A");
+        let (b, _b) = member(&room, "g", "B");
+        let (c, _c) = member(&room, "g", "C");
+        for id in [c.you.id, a.you.id, b.you.id] {
+            room.relay(id, AppMessage::Hand { raised: true });
+        }
+        room.relay(a.you.id, AppMessage::Hand { raised: true }); // again: keeps its place
+        room.relay(host.you.id, AppMessage::LowerHand { id: b.you.id });
+        let (late, _l) = member(&room, "g", "Tard");
+        let hands: Vec<_> = late.replay.iter().map(|m| Envelope::decode(m.as_bytes()).unwrap().from.unwrap()).collect();
+        assert_eq!(hands, [c.you.id, a.you.id]);
     }
 
     #[test]

@@ -32,7 +32,7 @@ use crate::sfu::{Forwarder, MediaGate};
 /// How long a new connection may take to say who it is.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// App messages kept for a participant whose data channel is not open yet.
-const PENDING_APP_MESSAGES: usize = 256;
+const PENDING_APP_MESSAGES: usize = 1024;
 
 #[derive(Debug, thiserror::Error)]
 enum SessionError {
@@ -103,7 +103,7 @@ where
         };
         let result = match session.send(&mut socket, welcome).await {
             Ok(()) => {
-                session.pending_app_messages = admission.chat_history;
+                session.pending_app_messages = admission.replay;
                 session.run(&mut socket, events, admission.tracks).await
             }
             Err(error) => Err(error),
