@@ -76,12 +76,14 @@ async fn a_late_joiner_gets_video_at_once_and_the_recent_chat() {
     let (early, _e) = join_ok(server.guest_link(), "Early").await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     early.send_chat("Said before you came", None);
+    early.set_hand_raised(true);
     tokio::time::sleep(Duration::from_secs(1)).await;
     let (late, _l) = join_ok(server.guest_link(), "Late").await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let history: Vec<String> = late.chat().into_iter().map(|e| e.text).collect();
     assert_eq!(history, ["Said before you came"], "late joiners receive the recent chat");
     let early_id = early.me().unwrap().info.id;
+    assert_eq!(late.conference(|c| c.hand_queue()), [early_id], "and the raised hands");
     let media = late.stats().remote.get(&early_id).cloned().expect("late joiner receives the early one");
     let waited = media.first_video_at.expect("video arrived").duration_since(late.joined_at);
     // Without a keyframe request the late joiner would wait for the next periodic keyframe (3 s).
