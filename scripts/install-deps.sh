@@ -8,6 +8,7 @@ packages=(
   libvpx-dev                          # VP8 (palabre-media)
   libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev  # the Tauri shell
+  janus                               # Janus gateway, for the Janus VideoRoom tests (tests start their own)
 )
 
 missing=()

@@ -121,3 +121,182 @@ pub fn read_report(path: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("report {}: {e}", path.display()));
     serde_json::from_str(&text).expect("the report is JSON")
 }
+
+// --- Janus ---
+
+/// The test rooms every [`Janus`] has: an open room whose secret makes a moderator, and a room with a PIN.
+/// Both take six publishers at 1 Mbit/s (the stock demo room 1234 caps video at 128 kbit/s).
+pub const JANUS_ROOM: u64 = 4321;
+pub const JANUS_SECRET: &str = "secret-palabre";
+pub const JANUS_PIN_ROOM: u64 = 4322;
+pub const JANUS_PIN: &str = "2468";
+
+/// Debian's Janus gateway, started for one test from a copy of /etc/janus: only the WebSocket transport (on a
+/// free loopback port, no admin API, no HTTP) and only the VideoRoom plugin. Killed on drop. Janus runs in
+/// ICE-lite mode: in full ICE mode its subscriber connections to webrtc-rs were slow or failed to connect (see
+/// docs/PROTOCOL.md, "Janus VideoRoom"). Its candidates are this machine's own addresses (libnice skips loopback).
+pub struct Janus {
+    child: Child,
+    pub port: u16,
+    /// The config copy and `janus.log`.
+    pub dir: PathBuf,
+    /// From spawning the process to its WebSocket port accepting connections.
+    pub started_in: Duration,
+}
+
+impl Janus {
+    /// Starts Janus, or fails the test saying how to install it: a missing Janus must not pass silently.
+    pub fn start(test: &str) -> Janus {
+        let binary = Path::new("/usr/bin/janus");
+        assert!(
+            binary.exists(),
+            "Janus is not installed ({} is missing): run scripts/install-deps.sh (Debian package `janus`)",
+            binary.display()
+        );
+        let dir = temp_dir(&format!("janus-{test}"));
+        copy_dir(Path::new("/etc/janus"), &dir);
+        let port = free_loopback_port();
+        write_janus_config(&dir, port);
+        let started = Instant::now();
+        let mut child = Command::new(binary)
+            .arg("--configs-folder")
+            .arg(&dir)
+            .arg("--config")
+            .arg(dir.join("janus.jcfg"))
+            .arg("--log-file")
+            .arg(dir.join("janus.log"))
+            .args(["--disable-stdout", "--disable-colors", "--debug-timestamps"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("janus starts");
+        loop {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            if let Some(status) = child.try_wait().expect("wait for janus") {
+                let log = std::fs::read_to_string(dir.join("janus.log")).unwrap_or_default();
+                panic!("janus exited ({status}) before listening on port {port}:\n{log}");
+            }
+            if started.elapsed() > Duration::from_secs(15) {
+                let _ = child.kill();
+                panic!("janus did not listen on port {port} within 15 s; see {}", dir.join("janus.log").display());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Janus { child, port, dir, started_in: started.elapsed() }
+    }
+
+    /// `janus+ws://127.0.0.1:PORT/ROOM` with `query` (e.g. `pin=2468`) appended when not empty.
+    pub fn link(&self, room: u64, query: &str) -> String {
+        let query = if query.is_empty() { String::new() } else { format!("?{query}") };
+        format!("janus+ws://127.0.0.1:{}/{room}{query}", self.port)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("janus.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Janus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A port nobody listens on now (the OS picks it; a race with another process is possible but unlikely).
+pub fn free_loopback_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    listener.local_addr().expect("local address").port()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("read {}: {e}", from.display())) {
+        let entry = entry.expect("directory entry");
+        if entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy a Janus config file");
+        }
+    }
+}
+
+/// Janus' log level: 4 (warnings and the main steps) unless `PALABRE_JANUS_DEBUG` says otherwise (up to 7).
+fn janus_debug_level() -> u8 {
+    std::env::var("PALABRE_JANUS_DEBUG").ok().and_then(|level| level.parse().ok()).unwrap_or(4)
+}
+
+/// Overwrites the three files that matter with what a test needs.
+fn write_janus_config(dir: &Path, port: u16) {
+    const LIB: &str = "/usr/lib/x86_64-linux-gnu/janus";
+    let other_plugins = ["audiobridge", "duktape", "echotest", "lua", "nosip", "recordplay", "sip", "streaming", "textroom", "videocall", "voicemail"]
+        .map(|p| format!("libjanus_{p}.so"))
+        .join(",");
+    let other_transports = ["http", "mqtt", "nanomsg", "pfunix", "rabbitmq"].map(|t| format!("libjanus_{t}.so")).join(",");
+    let main = format!(
+        r#"general: {{
+	configs_folder = "{dir}"
+	plugins_folder = "{LIB}/plugins"
+	transports_folder = "{LIB}/transports"
+	events_folder = "{LIB}/events"
+	loggers_folder = "{LIB}/loggers"
+	debug_level = {debug_level}
+}}
+nat: {{
+	nice_debug = false
+	ice_lite = true
+	ignore_mdns = true
+}}
+plugins: {{
+	disable = "{other_plugins}"
+}}
+transports: {{
+	disable = "{other_transports}"
+}}
+events: {{
+	broadcast = false
+}}
+"#,
+        dir = dir.display(),
+        debug_level = janus_debug_level(),
+    );
+    let websockets = format!(
+        r#"general: {{
+	json = "plain"
+	ws = true
+	ws_port = {port}
+	ws_ip = "127.0.0.1"
+	wss = false
+}}
+admin: {{
+	admin_ws = false
+	admin_wss = false
+}}
+"#
+    );
+    let videoroom = format!(
+        r#"general: {{
+}}
+room-{JANUS_ROOM}: {{
+	description = "Palabre test room"
+	secret = "{JANUS_SECRET}"
+	publishers = 6
+	bitrate = 1000000
+	fir_freq = 10
+}}
+room-{JANUS_PIN_ROOM}: {{
+	description = "Palabre test room with a PIN"
+	pin = "{JANUS_PIN}"
+	publishers = 6
+	bitrate = 1000000
+	fir_freq = 10
+}}
+"#
+    );
+    for (file, text) in [
+        ("janus.jcfg", main),
+        ("janus.transport.websockets.jcfg", websockets),
+        ("janus.plugin.videoroom.jcfg", videoroom),
+    ] {
+        std::fs::write(dir.join(file), text).expect("write a Janus config file");
+    }
+}

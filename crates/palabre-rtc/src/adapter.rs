@@ -2,8 +2,8 @@
 //!
 //! The engine owns media (encoding, decoding, stats) and the conference model; an adapter owns everything that
 //! differs between servers: how to connect and authenticate, how tracks are published and subscribed, how
-//! participants are announced and how app messages travel. Palabre's embedded server is the first adapter; a
-//! Janus VideoRoom adapter comes next behind the same trait.
+//! participants are announced and how app messages travel. Two adapters: Palabre's embedded server
+//! (`embedded`) and a Janus VideoRoom (`janus`).
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use webrtc::track::track_remote::TrackRemote;
 
 use crate::embedded::EmbeddedRoom;
 use crate::error::CallError;
+use crate::janus::JanusRoom;
 
 /// What the local participant sends, ready to be attached to a peer connection.
 #[derive(Clone)]
@@ -71,6 +72,6 @@ pub async fn connect(
 ) -> Result<Box<dyn RoomConnection>, CallError> {
     match link {
         Link::Embedded(link) => Ok(Box::new(EmbeddedRoom::connect(link, name, local, events).await?)),
-        Link::Janus(_) => Err(CallError::UnsupportedServer("Janus")),
+        Link::Janus(link) => Ok(Box::new(JanusRoom::connect(link, name, local, events).await?)),
     }
 }

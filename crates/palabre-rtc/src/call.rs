@@ -202,6 +202,9 @@ impl Driver {
         loop {
             let timeout = self.conference.lock().expect("conference lock").poll_timeout();
             let input = tokio::select! {
+                // Room events first: the welcome is queued before `join` returns, so it is always handled
+                // before anything the user does.
+                biased;
                 Some(event) = room_events.recv() => match event {
                     RoomEvent::Welcomed { you, role, name, participants } => Input::Welcomed { you, role, name, participants },
                     RoomEvent::ParticipantJoined(info) => Input::ParticipantJoined(info),

@@ -29,4 +29,16 @@ pub enum CallError {
     WebRtc(#[from] webrtc::Error),
     #[error("media processing failed: {0}")]
     Media(#[from] CodecError),
+    #[error("the Janus room {0} does not exist on this server: check the room number in the link")]
+    JanusRoomNotFound(u64),
+    #[error("the Janus server refused the room's PIN (wrong or missing in the link): ask the organiser for a new link")]
+    WrongPin,
+    #[error("the room secret in the link is wrong: ask the organiser for a new link")]
+    WrongSecret,
+    #[error("the room is full (it already has as many participants sending media as it allows): try again later or ask the organiser to raise the limit")]
+    RoomFull,
+    #[error("the Janus server ended our session (it had not heard from us in time): rejoin with the same link")]
+    SessionTimedOut,
+    #[error("the Janus server refused: {reason} (Janus error {code})")]
+    Janus { code: i64, reason: String },
 }

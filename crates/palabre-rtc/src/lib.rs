@@ -2,7 +2,7 @@
 //! model's app messages, and measures the call.
 //!
 //! ```text
-//! join(CallOptions) ─> adapter::connect ─> RoomConnection (embedded; Janus next)
+//! join(CallOptions) ─> adapter::connect ─> RoomConnection (embedded, janus)
 //!        │                                   │ RoomEvent
 //!        ├─ local_media: sources → encoders → local tracks
 //!        ├─ remote_media: remote tracks → decoders → stats
@@ -13,6 +13,7 @@ pub mod adapter;
 pub mod call;
 mod embedded;
 pub mod error;
+mod janus;
 pub mod local_media;
 mod remote_media;
 pub mod stats;

@@ -1,0 +1,45 @@
+//! Two headless participants as separate `palabre-cli` processes in a real Janus VideoRoom (Debian's `janus`,
+//! started for the test). Janus must be installed (scripts/install-deps.sh): without it this test fails.
+
+use std::time::Duration;
+
+use palabre_e2e::{finish, join, read_report, temp_dir, Janus, JANUS_ROOM, JANUS_SECRET};
+
+const CALL: Duration = Duration::from_secs(90);
+
+#[test]
+fn two_cli_participants_report_each_others_media_and_chat_through_janus() {
+    let janus = Janus::start("e2e-call");
+    eprintln!("Janus listened after {:?}", janus.started_in);
+    let dir = temp_dir("janus-call");
+    let (alice_report, bob_report) = (dir.join("alice.json"), dir.join("bob.json"));
+    let host_link = janus.link(JANUS_ROOM, &format!("secret={JANUS_SECRET}"));
+    let guest_link = janus.link(JANUS_ROOM, "");
+    let common = ["--size", "320x180", "--duration", "6", "--report"];
+    let alice = join(&host_link, "Alice (Mairie)", &[&common[..], &[alice_report.to_str().unwrap(), "--do", "2:chat=Bonjour"]].concat());
+    let bob = join(&guest_link, "Bob (Préfecture)", &[&common[..], &[bob_report.to_str().unwrap(), "--do", "3:chat=Salut", "--do", "2.5:raise-hand"]].concat());
+    let (alice, bob) = (finish(alice, CALL), finish(bob, CALL));
+    assert!(alice.status.success(), "alice: {}\n{}", alice.stderr, janus.log());
+    assert!(bob.status.success(), "bob: {}", bob.stderr);
+
+    let (alice, bob) = (read_report(&alice_report), read_report(&bob_report));
+    for (me, other, other_name) in [(&alice, &bob, "Bob (Préfecture)"), (&bob, &alice, "Alice (Mairie)")] {
+        let peer = &me["participants"][0];
+        assert_eq!(peer["name"], other_name, "{me}");
+        let decoded = peer["video_frames_decoded"].as_u64().unwrap() as f64;
+        let sent = other["sent"]["video_frames"].as_u64().unwrap() as f64;
+        eprintln!("{} decoded {decoded} of {sent} video frames", me["me"]);
+        assert!(decoded >= 0.9 * sent, "{} decoded {decoded} of {sent} frames", me["me"]);
+        assert!(peer["audio_frames_decoded"].as_u64().unwrap() > 150, "{peer}");
+        assert_eq!(me["errors"], serde_json::json!([]));
+    }
+    // Raised after 2.5 s: what someone sends before the others' subscriptions to them are up (about the first
+    // second) is lost on Janus, which keeps no state (docs/PROTOCOL.md, "Janus VideoRoom").
+    assert_eq!(alice["participants"][0]["hand_raised"], true, "Bob's raised hand reached Alice");
+    let chat = |report: &serde_json::Value| {
+        let lines = report["chat"].as_array().unwrap().iter();
+        lines.map(|c| (c["from"].as_str().unwrap().to_string(), c["text"].as_str().unwrap().to_string())).collect::<Vec<_>>()
+    };
+    assert!(chat(&alice).contains(&("Bob (Préfecture)".into(), "Salut".into())), "{:?}", chat(&alice));
+    assert!(chat(&bob).contains(&("Alice (Mairie)".into(), "Bonjour".into())), "{:?}", chat(&bob));
+}
