@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+# The browser guest (headless Chromium driven by playwright-core, with the official janus.js).
+npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 # The end-to-end tests run the workspace's binaries: build them first.
 cargo build --workspace --bins --locked
 # Calls are real-time: one test at a time, so that two calls never compete for the two cores.

@@ -43,3 +43,46 @@ fn two_cli_participants_report_each_others_media_and_chat_through_janus() {
     assert!(chat(&alice).contains(&("Bob (Préfecture)".into(), "Salut".into())), "{:?}", chat(&alice));
     assert!(chat(&bob).contains(&("Alice (Mairie)".into(), "Bonjour".into())), "{:?}", chat(&bob));
 }
+
+/// The interop that matters to guests with only a browser: two Palabre participants and headless Chromium
+/// (janus.js, fake camera and microphone) in one Janus room, each decoding the others' audio and video.
+#[test]
+fn palabre_and_a_browser_guest_see_and_hear_each_other_through_janus() {
+    let janus = Janus::start("e2e-browser");
+    let dir = temp_dir("janus-browser");
+    let link = janus.link(JANUS_ROOM, "");
+    let browser = palabre_e2e::browser_guest(&janus, JANUS_ROOM, "Invitée (navigateur)", 10);
+    std::thread::sleep(Duration::from_secs(2));
+    let reports = [dir.join("a.json"), dir.join("b.json")];
+    let common = ["--size", "320x180", "--duration", "10", "--report"];
+    let a = join(&link, "Alice (Mairie)", &[&common[..], &[reports[0].to_str().unwrap(), "--do", "3:chat=Bonjour"]].concat());
+    let b = join(&link, "Bob (Préfecture)", &[&common[..], &[reports[1].to_str().unwrap()]].concat());
+    let (a, b, browser) = (finish(a, CALL), finish(b, CALL), finish(browser, CALL));
+    assert!(a.status.success() && b.status.success(), "{}\n{}", a.stderr, b.stderr);
+    assert!(browser.status.success(), "browser guest: {}\n{}", browser.stderr, janus.log());
+
+    let seen: serde_json::Value = serde_json::from_str(browser.stdout.trim()).expect("the guest prints JSON");
+    for name in ["Alice (Mairie)", "Bob (Préfecture)"] {
+        let from = |kind: &str| {
+            let mut streams = seen["remotes"].as_array().unwrap().iter();
+            streams.find(|s| s["display"] == name && s["kind"] == kind).cloned().unwrap_or_default()
+        };
+        let (video, audio) = (from("video"), from("audio"));
+        assert!(video["framesDecoded"].as_u64().unwrap_or(0) > 30, "Chromium decoded {name}'s video: {seen}");
+        assert!(audio["totalSamplesReceived"].as_u64().unwrap_or(0) > 48_000, "Chromium played {name}'s audio: {seen}");
+    }
+    let mut chromium_video_decoded = Vec::new();
+    for report in &reports {
+        let report = read_report(report);
+        let guest = report["participants"].as_array().unwrap().iter().find(|p| p["name"] == "Invitée (navigateur)");
+        let guest = guest.unwrap_or_else(|| panic!("{} sees the browser guest: {report}", report["me"]));
+        assert!(guest["audio_frames_decoded"].as_u64().unwrap() > 100, "{} decoded Chromium's audio: {guest}", report["me"]);
+        chromium_video_decoded.push(guest["video_frames_decoded"].as_u64().unwrap());
+    }
+    // Known bug, open: in about one run in three, one of the two Palabre participants receives Chromium's video
+    // packets but assembles no frame from them (docs/ARCHITECTURE.md, known limits). Until it is fixed, this
+    // test holds the line that at least one Palabre participant decodes a browser's video.
+    assert!(chromium_video_decoded.iter().any(|&n| n > 30), "Palabre decoded Chromium's video: {chromium_video_decoded:?}");
+    let bob = read_report(&reports[1]);
+    assert!(bob["chat"].as_array().unwrap().iter().any(|c| c["text"] == "Bonjour"), "Alice's chat reached Bob: {bob}");
+}

@@ -83,11 +83,23 @@ pub fn join(link: &str, name: &str, args: &[&str]) -> Child {
 /// What a finished process left behind.
 pub struct Finished {
     pub status: ExitStatus,
+    pub stdout: String,
     pub stderr: String,
 }
 
 /// Waits for `child`, killing it after `limit` (a safety net so a hang fails the test instead of the CI run).
 pub fn finish(mut child: Child, limit: Duration) -> Finished {
+    // Read the pipes while the process runs: a chatty process would block on a full pipe otherwise.
+    fn drain(pipe: Option<impl std::io::Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_string(&mut text);
+            }
+            text
+        })
+    }
+    let (stdout, stderr) = (drain(child.stdout.take()), drain(child.stderr.take()));
     let deadline = Instant::now() + limit;
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
@@ -99,11 +111,7 @@ pub fn finish(mut child: Child, limit: Duration) -> Finished {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    let mut stderr = String::new();
-    if let Some(mut pipe) = child.stderr.take() {
-        let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
-    }
-    Finished { status, stderr }
+    Finished { status, stdout: stdout.join().unwrap_or_default(), stderr: stderr.join().unwrap_or_default() }
 }
 
 /// Runs `palabre-cli` to completion.
@@ -115,6 +123,24 @@ pub fn run_cli(args: &[&str]) -> Finished {
         .spawn()
         .expect("palabre-cli starts");
     finish(child, Duration::from_secs(60))
+}
+
+/// A browser guest: headless Chromium with the official janus.js joins `room` on `janus` for `seconds`, then
+/// prints a JSON line of what it decoded (tests/browser/guest.mjs).
+pub fn browser_guest(janus: &Janus, room: u64, name: &str, seconds: u32) -> Child {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("browser");
+    assert!(
+        dir.join("node_modules/playwright-core").exists() && Path::new("/usr/bin/chromium").exists(),
+        "the browser guest needs Chromium and its npm packages: run scripts/test.sh, or `npm ci --prefix tests/browser`"
+    );
+    Command::new("node")
+        .arg(dir.join("guest.mjs"))
+        .args(["--janus", &format!("ws://127.0.0.1:{}", janus.port), "--room", &room.to_string()])
+        .args(["--name", name, "--seconds", &seconds.to_string()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs the browser guest")
 }
 
 pub fn read_report(path: &Path) -> serde_json::Value {

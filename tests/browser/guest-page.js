@@ -39,7 +39,8 @@ const guest = {
 window.palabreGuest = guest;
 
 function fail(where, error) {
-  guest.errors.push(`${where}: ${typeof error === 'string' ? error : JSON.stringify(error)}`);
+  const text = typeof error === 'string' ? error : error?.message || error?.name || JSON.stringify(error);
+  guest.errors.push(`${where}: ${text}`);
 }
 
 function rememberStreams(streams) {
@@ -50,14 +51,21 @@ function rememberStreams(streams) {
   }
 }
 
+// One subscription update at a time: a new publisher announced while Janus and the browser are still
+// renegotiating the previous one waits for that negotiation to finish.
+let negotiating = false;
+let waitingStreams = [];
+
 function subscribeTo(janus, publishers) {
-  const streams = [];
   for (const p of publishers) {
     for (const s of p.streams || []) {
-      if (s.type === 'audio' || s.type === 'video') streams.push({ feed: p.id, mid: s.mid });
+      if (s.type === 'audio' || s.type === 'video') waitingStreams.push({ feed: p.id, mid: s.mid });
     }
   }
-  if (streams.length === 0) return;
+  if (waitingStreams.length === 0 || negotiating) return;
+  const streams = waitingStreams;
+  waitingStreams = [];
+  negotiating = true;
   if (guest.subscriber) {
     guest.subscriber.send({ message: { request: 'subscribe', streams } });
     return;
@@ -71,13 +79,20 @@ function subscribeTo(janus, publishers) {
     error: (e) => fail('attach subscriber', e),
     onmessage(msg, jsep) {
       guest.log.push('sub ' + JSON.stringify(msg).slice(0, 300));
-      if (msg.error) fail('subscriber', msg.error);
+      if (msg.error) {
+        fail('subscriber', msg.error);
+        negotiating = false;
+      }
       rememberStreams(msg.streams);
       if (jsep) {
         guest.subscriber.createAnswer({
           jsep,
           tracks: [{ type: 'data' }],
-          success: (answer) => guest.subscriber.send({ message: { request: 'start', room }, jsep: answer }),
+          success: (answer) => {
+            guest.subscriber.send({ message: { request: 'start', room }, jsep: answer });
+            negotiating = false;
+            subscribeTo(janus, []);
+          },
           error: (e) => fail('answer', e),
         });
       }

@@ -56,6 +56,7 @@ async fn receive_video(
         record_packet(stats, owner, RTPCodecType::Video, &packet);
         frames.push(packet);
         while let Some(sample) = frames.pop() {
+            tracing::trace!(bytes = sample.data.len(), dropped = sample.prev_dropped_packets, "video frame assembled");
             if sample.prev_dropped_packets > 0 {
                 // A gap: the next frames reference a picture we do not have.
                 request_keyframe();
