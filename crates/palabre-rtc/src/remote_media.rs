@@ -29,6 +29,8 @@ pub async fn receive(
     stats: Arc<Mutex<CallStats>>,
 ) {
     let span = tracing::debug_span!("receive", from = %owner, kind = %track.kind());
+    let codec = track.codec();
+    tracing::debug!(parent: &span, mime = %codec.capability.mime_type, payload_type = codec.payload_type, ssrc = track.ssrc(), "receiving");
     let result = async {
         match track.kind() {
             RTPCodecType::Video => receive_video(owner, &track, &request_keyframe, &stats).await,
