@@ -19,6 +19,8 @@ pub enum BenchError {
     Report { name: String, path: PathBuf, detail: String },
     #[error("waiting for {name}: {source}")]
     Wait { name: String, source: std::io::Error },
+    #[error("{what} is missing ({}): {hint}", .path.display())]
+    Missing { what: &'static str, path: PathBuf, hint: &'static str },
     #[error("{what} {}: {source}", .path.display())]
     Io { what: &'static str, path: PathBuf, source: std::io::Error },
 }

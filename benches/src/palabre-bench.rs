@@ -1,8 +1,11 @@
 //! `palabre-bench`: runs Palabre's real binaries through a call and prints what it cost. It prints figures and
 //! never judges them; docs/BENCHMARKS.md keeps their history.
 
+mod browser_guest;
 mod error;
+mod janus_vs_browser;
 mod machine;
+mod proc_tree;
 mod process;
 mod report;
 mod server;
@@ -26,6 +29,21 @@ struct Cli {
 enum Bench {
     /// Two participants call each other through the embedded server, each a separate process on this machine.
     TwoParty(TwoPartyArgs),
+    /// The same Janus call made twice, measuring palabre-cli then headless Chromium (janus.js) against one peer.
+    JanusVsBrowser(JanusVsBrowserArgs),
+}
+
+#[derive(clap::Args)]
+struct JanusVsBrowserArgs {
+    /// How long the measured participant stays in the call after joining.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    seconds: u64,
+    /// Video size every participant sends (Chromium: its fake camera's capture size), WIDTHxHEIGHT.
+    #[arg(long, default_value = "640x360", value_parser = check_size)]
+    size: String,
+    /// Where palabre-cli is.
+    #[arg(long, default_value = "target/release")]
+    bin_dir: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -53,7 +71,61 @@ fn check_size(text: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    let Bench::TwoParty(args) = Cli::parse().bench;
+    match Cli::parse().bench {
+        Bench::TwoParty(args) => two_party(args),
+        Bench::JanusVsBrowser(args) => janus_vs_browser(args),
+    }
+}
+
+fn janus_vs_browser(args: JanusVsBrowserArgs) -> ExitCode {
+    // The Janus harness of the end-to-end tests fails by panicking: say its message as one line.
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload.downcast_ref::<String>().map(String::as_str).or(payload.downcast_ref::<&str>().copied());
+        eprintln!("palabre-bench: {}", message.unwrap_or("the Janus harness failed"));
+    }));
+    let settings = janus_vs_browser::Settings { seconds: args.seconds, size: args.size, bin_dir: args.bin_dir };
+    eprintln!(
+        "palabre-bench: two {} s Janus calls with a palabre-cli peer, measuring palabre-cli then Chromium, {} at 30 fps…",
+        settings.seconds, settings.size
+    );
+    let measured = match janus_vs_browser::run(&settings) {
+        Ok(measured) => measured,
+        Err(error) => {
+            eprintln!("palabre-bench: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_header(&format!(
+        "janus-vs-browser --seconds {} --size {} --bin-dir {}",
+        settings.seconds,
+        settings.size,
+        quote(&settings.bin_dir.to_string_lossy())
+    ));
+    print!("{}", table::render_comparison(&measured));
+    println!();
+    println!("1st video ms: from the participant's process start to its first decoded video frame from the peer");
+    println!("  (palabre-cli: its report; Chromium: node's start to the first 100 ms sample with a frame decoded).");
+    println!("peer frames decoded: video frames it decoded from the peer; decoded by peer: the other way round.");
+    println!("tree CPU s: user + system CPU of the process and all its descendants (/proc/PID/stat, with the");
+    println!("  children they reaped), at the last {} ms sample before it ended.", proc_tree::EVERY.as_millis());
+    println!("peak tree PSS MiB: the highest sum of the tree's PSS (/proc/PID/smaps_rollup) in one sample.");
+    println!("CPU % core: tree CPU s over the measured process's life. Janus and the peer share this machine.");
+    println!("root process alone: the measured process without its descendants (for Chromium, node running");
+    println!("  guest.mjs and Playwright, which a person with a browser would not run), at the same samples.");
+    ExitCode::SUCCESS
+}
+
+fn print_header(settings: &str) {
+    let command: Vec<String> = std::env::args().map(|arg| quote(&arg)).collect();
+    println!("command:  {}", command.join(" "));
+    println!("settings: {settings}");
+    println!("commit:   {}", machine::commit().unwrap_or_else(|| "unknown (not a Git work tree)".into()));
+    println!("machine:  {}", machine::describe());
+    println!();
+}
+
+fn two_party(args: TwoPartyArgs) -> ExitCode {
     let settings = two_party::Settings { seconds: args.seconds, size: args.size, fps: args.fps, bin_dir: args.bin_dir };
     eprintln!(
         "palabre-bench: a {} s two-party call, {} at {} fps each way…",
@@ -66,18 +138,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let command: Vec<String> = std::env::args().map(|arg| quote(&arg)).collect();
-    println!("command:  {}", command.join(" "));
-    println!(
-        "settings: two-party --seconds {} --size {} --fps {} --bin-dir {}",
+    print_header(&format!(
+        "two-party --seconds {} --size {} --fps {} --bin-dir {}",
         settings.seconds,
         settings.size,
         settings.fps,
         quote(&settings.bin_dir.to_string_lossy())
-    );
-    println!("commit:   {}", machine::commit().unwrap_or_else(|| "unknown (not a Git work tree)".into()));
-    println!("machine:  {}", machine::describe());
-    println!();
+    ));
     print!("{}", table::render(&rows));
     println!();
     println!("1st video/audio ms: from the participant's start, link in hand, to its first remote frame decoded.");

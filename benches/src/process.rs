@@ -44,6 +44,11 @@ impl Running {
         self.child.stdout.take()
     }
 
+    /// The child's process id, for watching it in /proc while it runs.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Asks the child to stop as Ctrl-C would.
     pub fn interrupt(&self) {
         // SAFETY: the pid is our own child, not reaped yet, so it cannot have been reused.

@@ -3,6 +3,8 @@
 use std::fmt::Write;
 use std::time::Duration;
 
+use crate::janus_vs_browser::Measured;
+
 /// One process's line. Media columns are empty for the server.
 pub struct Row {
     pub label: String,
@@ -55,6 +57,59 @@ pub fn render(rows: &[Row]) -> String {
             ],
         );
     }
+    out
+}
+
+const COMPARISON_HEADER: [&str; 9] = [
+    "participant",
+    "1st video ms",
+    "peer frames decoded",
+    "decoded by peer",
+    "tree CPU s",
+    "CPU % core",
+    "peak tree PSS MiB",
+    "processes",
+    "root process alone: CPU s, peak PSS MiB",
+];
+
+/// janus-vs-browser: one line per measured participant, then the ratios of the first over the second.
+pub fn render_comparison(measured: &[Measured; 2]) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, cells: [String; 9]| {
+        let _ = writeln!(
+            out,
+            "{:<12} {:>12} {:>19} {:>15} {:>10} {:>10} {:>17} {:>9}   {}",
+            cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7], cells[8]
+        );
+    };
+    line(&mut out, COMPARISON_HEADER.map(String::from));
+    for m in measured {
+        let cpu = m.tree.cpu.as_secs_f64();
+        line(
+            &mut out,
+            [
+                m.label.to_string(),
+                m.first_video_ms.map_or("-".to_string(), |ms| ms.to_string()),
+                m.peer_frames_decoded.to_string(),
+                m.frames_decoded_by_peer.to_string(),
+                format!("{cpu:.2}"),
+                percent(cpu, m.root.wall.as_secs_f64()).map_or("-".to_string(), |p| format!("{p:.1}")),
+                format!("{:.1}", m.tree.peak_pss_kib as f64 / 1024.0),
+                m.tree.peak_processes.to_string(),
+                format!("{:.2}, {:.1}", m.tree.root_cpu.as_secs_f64(), m.tree.root_peak_pss_kib as f64 / 1024.0),
+            ],
+        );
+    }
+    let ratio = |a: f64, b: f64| if b > 0.0 { format!("{:.2}", a / b) } else { "-".to_string() };
+    let [a, b] = measured;
+    let _ = writeln!(
+        out,
+        "\n{} / {}: CPU {}, memory {}",
+        a.label,
+        b.label,
+        ratio(a.tree.cpu.as_secs_f64(), b.tree.cpu.as_secs_f64()),
+        ratio(a.tree.peak_pss_kib as f64, b.tree.peak_pss_kib as f64)
+    );
     out
 }
 

@@ -8,6 +8,10 @@ const server = params.get('janus');
 const room = Number(params.get('room'));
 const display = params.get('name') || 'Browser guest';
 const pin = params.get('pin') || undefined;
+// The camera's capture size when the page is given one (janus.js passes an object on as the video constraints).
+const camera = params.has('width') && params.has('height')
+  ? { width: Number(params.get('width')), height: Number(params.get('height')) }
+  : true;
 
 const guest = {
   joined: false,
@@ -131,7 +135,7 @@ Janus.init({
               publisher.createOffer({
                 tracks: [
                   { type: 'audio', capture: true, recv: false },
-                  { type: 'video', capture: true, recv: false },
+                  { type: 'video', capture: camera, recv: false },
                 ],
                 success: (offer) => publisher.send({ message: { request: 'configure', audio: true, video: true }, jsep: offer }),
                 error: (e) => fail('offer', e),

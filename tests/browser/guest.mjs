@@ -2,6 +2,11 @@
 // prints one JSON line on stdout: when it joined, what it decoded from each remote stream, and any errors.
 //
 //   node guest.mjs --janus ws://127.0.0.1:8188 --room 1234 --name "Invitée (navigateur)" --seconds 10 [--pin P]
+//                  [--size 640x360] [--fps 30]
+//
+// --size asks the fake camera for that capture size (janus.js video capture constraints); --fps sets the fake
+// camera's frame rate (Chromium's own default is 20). The JSON's first_video_ms is the time from this process's
+// start to the first 100 ms sample in which any remote video stream had a frame decoded (null if none did).
 //
 // Exit code 0 when it joined; 1 with a one-line reason on stderr otherwise.
 import http from 'node:http';
@@ -19,10 +24,19 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     pin: { type: 'string' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
+    size: { type: 'string' },
+    fps: { type: 'string' },
   },
 });
 if (!args.janus || !args.room) {
-  console.error('usage: node guest.mjs --janus ws://HOST:PORT --room ROOM_ID [--name NAME] [--seconds N] [--pin PIN]');
+  console.error(
+    'usage: node guest.mjs --janus ws://HOST:PORT --room ROOM_ID [--name NAME] [--seconds N] [--pin PIN] [--size WxH] [--fps N]',
+  );
+  process.exit(2);
+}
+const size = args.size?.match(/^(\d+)x(\d+)$/);
+if (args.size && !size) {
+  console.error(`browser guest: --size expects WIDTHxHEIGHT, for example 640x360, not ${args.size}`);
   process.exit(2);
 }
 
@@ -47,7 +61,7 @@ const browser = await chromium.launch({
   executablePath: args.chromium,
   headless: true,
   args: [
-    '--use-fake-device-for-media-stream',
+    args.fps ? `--use-fake-device-for-media-stream=fps=${Number(args.fps)}` : '--use-fake-device-for-media-stream',
     '--use-fake-ui-for-media-stream',
     '--autoplay-policy=no-user-gesture-required',
     '--no-sandbox',
@@ -64,7 +78,24 @@ try {
   const page = await browser.newPage();
   const query = new URLSearchParams({ janus: args.janus, room: args.room, name: args.name });
   if (args.pin) query.set('pin', args.pin);
+  if (size) {
+    query.set('width', size[1]);
+    query.set('height', size[2]);
+  }
   await page.goto(`http://127.0.0.1:${server.address().port}/?${query}`);
+  // From now on, every 100 ms until it happens: has any remote video stream decoded a frame yet?
+  let firstVideoMs = null;
+  let stopWatching = false;
+  const watchFirstVideo = (async () => {
+    while (firstVideoMs === null && !stopWatching) {
+      const streams = await page.evaluate(() => window.palabreGuest?.stats() ?? []).catch(() => []);
+      if (streams.some((s) => s.kind === 'video' && s.framesDecoded > 0)) {
+        firstVideoMs = Math.round(performance.now()); // performance.now() counts from this process's start
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  })();
   await page.waitForFunction(() => window.palabreGuest?.joined || window.palabreGuest?.errors.length, null, {
     timeout: 20_000,
   });
@@ -80,9 +111,11 @@ try {
       if (!seen || stream.packetsReceived >= seen.packetsReceived) remotes.set(key, stream);
     }
   }
+  stopWatching = true;
+  await watchFirstVideo;
   const errors = await page.evaluate(() => window.palabreGuest.errors);
   if (process.env.GUEST_DEBUG) console.error((await page.evaluate(() => window.palabreGuest.log)).join('\n'));
-  console.log(JSON.stringify({ joined_ms: joinedMs, remotes: [...remotes.values()], errors }));
+  console.log(JSON.stringify({ joined_ms: joinedMs, first_video_ms: firstVideoMs, remotes: [...remotes.values()], errors }));
   if (errors.length) {
     console.error(`browser guest: ${errors[0]}`);
     exitCode = 1;
