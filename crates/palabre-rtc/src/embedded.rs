@@ -29,11 +29,11 @@ use webrtc::peer_connection::peer_connection_state::RTCPeerConnectionState;
 use webrtc::peer_connection::RTCPeerConnection;
 use webrtc::rtp_transceiver::rtp_transceiver_direction::RTCRtpTransceiverDirection;
 use webrtc::rtp_transceiver::RTCRtpTransceiverInit;
-use webrtc::stats::StatsReportType;
 use webrtc::track::track_local::TrackLocal;
 
 use crate::adapter::{LocalTracks, RoomConnection, RoomEvent};
 use crate::error::CallError;
+use crate::stats;
 use crate::local_media::watch_keyframe_requests;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -147,17 +147,7 @@ impl RoomConnection for EmbeddedRoom {
     }
 
     async fn round_trip_ms(&self) -> Option<f64> {
-        // RTCP sender/receiver reports on what we publish time the round trip (webrtc-rs' ICE stats do not).
-        let report = self.publish.get_stats().await;
-        report
-            .reports
-            .values()
-            .filter_map(|stat| match stat {
-                StatsReportType::RemoteInboundRTP(remote) => remote.round_trip_time,
-                _ => None,
-            })
-            .reduce(f64::max)
-            .map(|seconds| seconds * 1000.0)
+        stats::round_trip_ms(&self.publish).await
     }
 
     async fn leave(&self) {

@@ -38,13 +38,13 @@ use webrtc::peer_connection::peer_connection_state::RTCPeerConnectionState;
 use webrtc::peer_connection::RTCPeerConnection;
 use webrtc::rtp_transceiver::rtp_transceiver_direction::RTCRtpTransceiverDirection;
 use webrtc::rtp_transceiver::RTCRtpTransceiverInit;
-use webrtc::stats::StatsReportType;
 use webrtc::track::track_local::TrackLocal;
 
 use self::api::{Incoming, VideoRoom};
 use self::session::Session;
 use crate::adapter::{LocalTracks, RoomConnection, RoomEvent};
 use crate::error::CallError;
+use crate::stats;
 use crate::local_media::watch_keyframe_requests;
 
 const DATA_CHANNEL_TIMEOUT: Duration = Duration::from_secs(10);
@@ -216,17 +216,7 @@ impl RoomConnection for JanusRoom {
     }
 
     async fn round_trip_ms(&self) -> Option<f64> {
-        // RTCP reports on what we publish time the round trip to Janus.
-        let report = self.publish.get_stats().await;
-        report
-            .reports
-            .values()
-            .filter_map(|stat| match stat {
-                StatsReportType::RemoteInboundRTP(remote) => remote.round_trip_time,
-                _ => None,
-            })
-            .reduce(f64::max)
-            .map(|seconds| seconds * 1000.0)
+        stats::round_trip_ms(&self.publish).await
     }
 
     async fn leave(&self) {

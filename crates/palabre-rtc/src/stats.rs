@@ -5,7 +5,24 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use palabre_core::ParticipantId;
+use webrtc::peer_connection::RTCPeerConnection;
 use webrtc::rtp_transceiver::rtp_codec::RTPCodecType;
+use webrtc::stats::StatsReportType;
+
+/// Round-trip time to the room server, in milliseconds, from the RTCP reports on what `publish` sends
+/// (webrtc-rs' ICE candidate-pair statistics carry none).
+pub async fn round_trip_ms(publish: &RTCPeerConnection) -> Option<f64> {
+    let report = publish.get_stats().await;
+    report
+        .reports
+        .values()
+        .filter_map(|stat| match stat {
+            StatsReportType::RemoteInboundRTP(remote) => remote.round_trip_time,
+            _ => None,
+        })
+        .reduce(f64::max)
+        .map(|seconds| seconds * 1000.0)
+}
 
 #[derive(Debug, Default, Clone)]
 pub struct CallStats {

@@ -1,10 +1,14 @@
 //! Calls through a real embedded room server on loopback, in one process: real TLS, real WebRTC, real codecs.
 
+mod common;
+
 use std::time::Duration;
+
+use common::{options, video_delivery};
 
 use palabre_core::signal::Refusal;
 use palabre_core::{Fingerprint, Link};
-use palabre_rtc::{join, AudioSource, Call, CallError, CallEvent, CallOptions, VideoSource};
+use palabre_rtc::{join, AudioSource, Call, CallError, CallEvent, VideoSource};
 use palabre_server::{RoomServer, ServerConfig};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -15,26 +19,11 @@ async fn start_server(room: &str) -> RoomServer {
     RoomServer::start(config).await.expect("server starts")
 }
 
-fn options(link: Link, name: &str) -> CallOptions {
-    CallOptions {
-        link,
-        name: name.into(),
-        video: VideoSource::TestPattern { width: 320, height: 180, fps: 30 },
-        audio: AudioSource::Tone { frequency_hz: 440.0 },
-        accept_unmute_requests: false,
-    }
-}
 
 async fn join_ok(link: Link, name: &str) -> (Call, UnboundedReceiver<CallEvent>) {
     join(options(link, name)).await.unwrap_or_else(|e| panic!("{name} joins: {e}"))
 }
 
-/// The share of `sender`'s video frames that `receiver` decoded.
-fn video_delivery(receiver: &Call, sender: &Call) -> f64 {
-    let sender_id = sender.me().expect("sender is in").info.id;
-    let decoded = receiver.stats().remote.get(&sender_id).map_or(0, |m| m.video_frames_decoded);
-    decoded as f64 / sender.sent().0 as f64
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_participants_see_hear_and_chat_with_each_other() {

@@ -2,21 +2,19 @@
 //! WebSocket API, real WebRTC, real codecs. Janus must be installed (scripts/install-deps.sh): without it these
 //! tests fail, they do not skip.
 
+mod common;
+
 use std::time::{Duration, Instant};
+
+use common::video_delivery;
 
 use palabre_core::Link;
 use palabre_e2e::{free_loopback_port, Janus, JANUS_PIN, JANUS_PIN_ROOM, JANUS_ROOM, JANUS_SECRET};
-use palabre_rtc::{join, AudioSource, Call, CallError, CallEvent, CallOptions, VideoSource};
+use palabre_rtc::{join, Call, CallError, CallEvent, CallOptions};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 fn options(link: &str, name: &str) -> CallOptions {
-    CallOptions {
-        link: Link::parse(link).expect("a valid link"),
-        name: name.into(),
-        video: VideoSource::TestPattern { width: 320, height: 180, fps: 30 },
-        audio: AudioSource::Tone { frequency_hz: 440.0 },
-        accept_unmute_requests: false,
-    }
+    common::options(Link::parse(link).expect("a valid link"), name)
 }
 
 async fn join_ok(janus: &Janus, link: &str, name: &str) -> (Call, UnboundedReceiver<CallEvent>) {
@@ -32,12 +30,6 @@ fn start_janus(test: &str) -> Janus {
     janus
 }
 
-/// The share of `sender`'s video frames that `receiver` decoded.
-fn video_delivery(receiver: &Call, sender: &Call) -> f64 {
-    let sender_id = sender.me().expect("sender is in").info.id;
-    let decoded = receiver.stats().remote.get(&sender_id).map_or(0, |m| m.video_frames_decoded);
-    decoded as f64 / sender.sent().0 as f64
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_participants_see_hear_and_chat_through_janus() {
