@@ -18,6 +18,9 @@ guest="$(sed -n 's/^guest //p' "$work/links")"
 [ -n "$guest" ] || { echo "the room server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
 echo "Guest link (valid while this demo runs):"
 echo "  $guest"
+# The two demo participants are on this machine: they reach the server over loopback, with the same token and
+# pinned fingerprint as the printed link.
+here="$(echo "$guest" | sed -E 's#^palabre://[^/]*:([0-9]+)/#palabre://127.0.0.1:\1/#')"
 
 if [ -n "${DISPLAY:-}" ]; then
   cargo build --release --locked -p palabre --features custom-protocol
@@ -25,10 +28,10 @@ if [ -n "${DISPLAY:-}" ]; then
 fi
 
 echo "Two participants talk for $seconds s…"
-"$bin/palabre-cli" join "$guest" --name "Alice Martin (Mairie)" --duration "$seconds" \
+"$bin/palabre-cli" join "$here" --name "Alice Martin (Mairie)" --duration "$seconds" \
   --do 3:chat=Bonjour --report "$work/alice.json" &
 alice=$!
-"$bin/palabre-cli" join "$guest" --name "Bruno Petit (Préfecture)" --duration "$seconds" \
+"$bin/palabre-cli" join "$here" --name "Bruno Petit (Préfecture)" --duration "$seconds" \
   --do 5:chat=Bonjour\ Alice --do 8:raise-hand --report "$work/bruno.json"
 wait "$alice"
 for who in alice bruno; do
