@@ -15,39 +15,29 @@ use palabre_core::message::PROTOCOL_VERSION;
 use palabre_core::signal::{ClientSignal, ServerSignal};
 use palabre_core::{EmbeddedLink, ParticipantId, RoomControl};
 use palabre_net::rtcp::{drain_receiver_rtcp, request_keyframe};
-use palabre_net::negotiate::{self, PeerOptions};
+use palabre_net::negotiate;
 use palabre_net::{is_pin_mismatch, pinned_client_config};
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, watch, Mutex};
+use tokio::sync::{mpsc, Mutex};
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
-use webrtc::data_channel::RTCDataChannel;
-use webrtc::peer_connection::peer_connection_state::RTCPeerConnectionState;
 use webrtc::peer_connection::RTCPeerConnection;
-use webrtc::rtp_transceiver::rtp_transceiver_direction::RTCRtpTransceiverDirection;
-use webrtc::rtp_transceiver::RTCRtpTransceiverInit;
-use webrtc::track::track_local::TrackLocal;
 
 use crate::adapter::{LocalTracks, RoomConnection, RoomEvent};
+use crate::connections::Connections;
 use crate::error::CallError;
 use crate::stats;
-use crate::local_media::watch_keyframe_requests;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const WELCOME_TIMEOUT: Duration = Duration::from_secs(10);
-const DATA_CHANNEL_TIMEOUT: Duration = Duration::from_secs(10);
-const APP_CHANNEL_LABEL: &str = "palabre";
 
 type Socket = WebSocketStream<TlsStream<TcpStream>>;
 
 pub struct EmbeddedRoom {
-    publish: Arc<RTCPeerConnection>,
-    subscribe: Arc<RTCPeerConnection>,
-    data_channel: Arc<RTCDataChannel>,
-    data_channel_open: watch::Receiver<bool>,
+    connections: Connections,
     writer: Arc<Mutex<SplitSink<Socket, Message>>>,
 }
 
@@ -82,57 +72,28 @@ impl EmbeddedRoom {
             other => return Err(CallError::Protocol(format!("expected a welcome, got {other:?}"))),
         }
 
-        let options = PeerOptions { include_loopback: true };
-        let publish = negotiate::new_peer_connection(&options).await?;
-        let subscribe = negotiate::new_peer_connection(&options).await?;
-        for track in [&local.audio, &local.video].into_iter().flatten() {
-            let track: Arc<dyn TrackLocal + Send + Sync> = track.clone();
-            let init = RTCRtpTransceiverInit { direction: RTCRtpTransceiverDirection::Sendonly, send_encodings: vec![] };
-            let transceiver = publish.add_transceiver_from_track(track, Some(init)).await?;
-            watch_keyframe_requests(transceiver.sender().await, local.keyframe_requested.clone());
-        }
-        let data_channel = publish.create_data_channel(APP_CHANNEL_LABEL, None).await?;
-        let (open_tx, data_channel_open) = watch::channel(false);
-        data_channel.on_open(Box::new(move || {
-            let _ = open_tx.send(true);
-            Box::pin(async {})
-        }));
+        let connections = Connections::open(local, &events, "room server").await?;
         let messages = events.clone();
-        data_channel.on_message(Box::new(move |message| {
+        connections.data_channel.on_message(Box::new(move |message| {
             let _ = messages.send(RoomEvent::AppMessage(message.data.to_vec()));
             Box::pin(async {})
         }));
-        forward_remote_tracks(&subscribe, &events);
-        for pc in [&publish, &subscribe] {
-            let failed = events.clone();
-            pc.on_peer_connection_state_change(Box::new(move |state| {
-                if state == RTCPeerConnectionState::Failed {
-                    let error = webrtc::Error::new("the media connection to the room server failed".into());
-                    let _ = failed.send(RoomEvent::Closed(CallError::WebRtc(error)));
-                }
-                Box::pin(async {})
-            }));
-        }
+        forward_remote_tracks(&connections.subscribe, &events);
 
-        let offer = negotiate::offer(&publish).await?;
+        let offer = negotiate::offer(&connections.publish).await?;
         socket.send(Message::text(ClientSignal::PublishOffer { sdp: offer }.to_json())).await.map_err(|_| CallError::ServerGone)?;
         let (writer, reader) = socket.split();
         let writer = Arc::new(Mutex::new(writer));
-        tokio::spawn(read_signals(reader, writer.clone(), publish.clone(), subscribe.clone(), events));
-        Ok(EmbeddedRoom { publish, subscribe, data_channel, data_channel_open, writer })
+        let (publish, subscribe) = (connections.publish.clone(), connections.subscribe.clone());
+        tokio::spawn(read_signals(reader, writer.clone(), publish, subscribe, events));
+        Ok(EmbeddedRoom { connections, writer })
     }
 }
 
 #[async_trait]
 impl RoomConnection for EmbeddedRoom {
     async fn send_app_message(&self, text: String) -> Result<(), CallError> {
-        let mut open = self.data_channel_open.clone();
-        tokio::time::timeout(DATA_CHANNEL_TIMEOUT, open.wait_for(|open| *open))
-            .await
-            .map_err(|_| CallError::Timeout("opening the message channel"))?
-            .map_err(|_| CallError::ServerGone)?;
-        self.data_channel.send_text(text).await?;
-        Ok(())
+        self.connections.send_app_message(text).await
     }
 
     async fn control(&self, control: RoomControl) -> Result<(), CallError> {
@@ -147,7 +108,7 @@ impl RoomConnection for EmbeddedRoom {
     }
 
     async fn round_trip_ms(&self) -> Option<f64> {
-        stats::round_trip_ms(&self.publish).await
+        stats::round_trip_ms(&self.connections.publish).await
     }
 
     async fn leave(&self) {
@@ -155,8 +116,7 @@ impl RoomConnection for EmbeddedRoom {
         let _ = writer.send(Message::text(ClientSignal::Leave.to_json())).await;
         let _ = writer.close().await;
         drop(writer);
-        let _ = self.publish.close().await;
-        let _ = self.subscribe.close().await;
+        self.connections.close().await;
     }
 }
 

@@ -29,27 +29,21 @@ use async_trait::async_trait;
 use palabre_core::names::clean_display_name;
 use palabre_core::signal::Refusal;
 use palabre_core::{Envelope, JanusLink, ParticipantId, ParticipantInfo, Role, RoomControl};
-use palabre_net::negotiate::{self, PeerOptions};
+use palabre_net::negotiate;
 use palabre_net::rtcp::{drain_receiver_rtcp, request_keyframe};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use webrtc::data_channel::RTCDataChannel;
-use webrtc::peer_connection::peer_connection_state::RTCPeerConnectionState;
 use webrtc::peer_connection::RTCPeerConnection;
-use webrtc::rtp_transceiver::rtp_transceiver_direction::RTCRtpTransceiverDirection;
-use webrtc::rtp_transceiver::RTCRtpTransceiverInit;
-use webrtc::track::track_local::TrackLocal;
 
 use self::api::{Incoming, VideoRoom};
 use self::session::Session;
 use crate::adapter::{LocalTracks, RoomConnection, RoomEvent};
+use crate::connections::{Connections, APP_CHANNEL_LABEL};
 use crate::error::CallError;
 use crate::stats;
-use crate::local_media::watch_keyframe_requests;
 
-const DATA_CHANNEL_TIMEOUT: Duration = Duration::from_secs(10);
 const LEAVE_TIMEOUT: Duration = Duration::from_secs(2);
-const APP_CHANNEL_LABEL: &str = "palabre";
 
 /// Display names of the publishers in the room, by feed id: who may send us app messages, under which name.
 type Roster = Arc<StdMutex<HashMap<u64, String>>>;
@@ -62,10 +56,7 @@ pub struct JanusRoom {
     secret: Option<String>,
     me: ParticipantId,
     name: String,
-    publish: Arc<RTCPeerConnection>,
-    subscribe: Arc<RTCPeerConnection>,
-    data_channel: Arc<RTCDataChannel>,
-    data_channel_open: watch::Receiver<bool>,
+    connections: Connections,
     events: mpsc::UnboundedSender<RoomEvent>,
     leaving: Arc<AtomicBool>,
     task: JoinHandle<()>,
@@ -107,40 +98,17 @@ impl JanusRoom {
         let participants = present.iter().map(|&(id, ref name)| participant(id, name)).collect();
         let _ = events.send(RoomEvent::Welcomed { you: ParticipantId(me), role, name: name.clone(), participants });
 
-        let options = PeerOptions { include_loopback: true };
-        let publish = negotiate::new_peer_connection(&options).await?;
-        let subscribe = negotiate::new_peer_connection(&options).await?;
-        for track in [&local.audio, &local.video].into_iter().flatten() {
-            let track: Arc<dyn TrackLocal + Send + Sync> = track.clone();
-            let init = RTCRtpTransceiverInit { direction: RTCRtpTransceiverDirection::Sendonly, send_encodings: vec![] };
-            let transceiver = publish.add_transceiver_from_track(track, Some(init)).await?;
-            watch_keyframe_requests(transceiver.sender().await, local.keyframe_requested.clone());
-        }
-        let data_channel = publish.create_data_channel(APP_CHANNEL_LABEL, None).await?;
-        let (open_tx, data_channel_open) = watch::channel(false);
-        data_channel.on_open(Box::new(move || {
-            let _ = open_tx.send(true);
-            Box::pin(async {})
-        }));
+        let connections = Connections::open(local, &events, "Janus server").await?;
+        let (publish, subscribe) = (&connections.publish, &connections.subscribe);
         let mids: Arc<StdMutex<HashMap<String, u64>>> = Arc::default();
-        forward_remote_tracks(&subscribe, mids.clone(), &events);
-        receive_app_messages(&subscribe, me, roster.clone(), &events).await?;
-        for pc in [&publish, &subscribe] {
-            let failed = events.clone();
-            pc.on_peer_connection_state_change(Box::new(move |state| {
-                if state == RTCPeerConnectionState::Failed {
-                    let error = webrtc::Error::new("the media connection to the Janus server failed".into());
-                    let _ = failed.send(RoomEvent::Closed(CallError::WebRtc(error)));
-                }
-                Box::pin(async {})
-            }));
-        }
+        forward_remote_tracks(subscribe, mids.clone(), &events);
+        receive_app_messages(subscribe, me, roster.clone(), &events).await?;
 
-        let offer = negotiate::offer(&publish).await?;
+        let offer = negotiate::offer(publish).await?;
         let request = api::message(publisher, api::publish(), Some(api::jsep("offer", offer)));
         let published = plugin_reply(session.request(request, "publishing our media").await?, link.room_id)?;
         let answer = published.jsep.ok_or_else(|| CallError::Protocol("Janus did not answer our media offer".into()))?;
-        negotiate::accept_answer(&publish, answer.sdp).await?;
+        negotiate::accept_answer(publish, answer.sdp).await?;
 
         let leaving = Arc::new(AtomicBool::new(false));
         let watcher = RoomWatcher {
@@ -165,10 +133,7 @@ impl JanusRoom {
             secret: link.secret.clone(),
             me: ParticipantId(me),
             name,
-            publish,
-            subscribe,
-            data_channel,
-            data_channel_open,
+            connections,
             events,
             leaving,
             task,
@@ -185,12 +150,7 @@ impl RoomConnection for JanusRoom {
         envelope.from = Some(self.me);
         envelope.from_name = Some(self.name.clone());
         let stamped = envelope.encode();
-        let mut open = self.data_channel_open.clone();
-        tokio::time::timeout(DATA_CHANNEL_TIMEOUT, open.wait_for(|open| *open))
-            .await
-            .map_err(|_| CallError::Timeout("opening the message channel"))?
-            .map_err(|_| CallError::ServerGone)?;
-        self.data_channel.send_text(stamped.clone()).await?;
+        self.connections.send_app_message(stamped.clone()).await?;
         let _ = self.events.send(RoomEvent::AppMessage(stamped.into_bytes()));
         Ok(())
     }
@@ -216,7 +176,7 @@ impl RoomConnection for JanusRoom {
     }
 
     async fn round_trip_ms(&self) -> Option<f64> {
-        stats::round_trip_ms(&self.publish).await
+        stats::round_trip_ms(&self.connections.publish).await
     }
 
     async fn leave(&self) {
@@ -225,8 +185,7 @@ impl RoomConnection for JanusRoom {
         let _ = tokio::time::timeout(LEAVE_TIMEOUT, self.session.request(leave, "leaving")).await;
         let _ = tokio::time::timeout(LEAVE_TIMEOUT, self.session.close()).await;
         self.task.abort();
-        let _ = self.publish.close().await;
-        let _ = self.subscribe.close().await;
+        self.connections.close().await;
     }
 }
 

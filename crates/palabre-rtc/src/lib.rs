@@ -11,6 +11,7 @@
 
 pub mod adapter;
 pub mod call;
+mod connections;
 mod embedded;
 pub mod error;
 mod janus;
