@@ -2,10 +2,11 @@
 //! (send-only) and the app-message data channel, and *subscribe*, carrying everyone else's media. What differs
 //! between servers — who offers, how the SDP travels, how app messages come back — stays in each adapter.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use palabre_net::negotiate::{self, PeerOptions};
+use palabre_net::rtcp::request_keyframe;
 use tokio::sync::{mpsc, watch};
 use webrtc::data_channel::RTCDataChannel;
 use webrtc::peer_connection::peer_connection_state::RTCPeerConnectionState;
@@ -14,7 +15,7 @@ use webrtc::rtp_transceiver::rtp_transceiver_direction::RTCRtpTransceiverDirecti
 use webrtc::rtp_transceiver::RTCRtpTransceiverInit;
 use webrtc::track::track_local::TrackLocal;
 
-use crate::adapter::{LocalTracks, RoomEvent};
+use crate::adapter::{KeyframeRequester, LocalTracks, RoomEvent};
 use crate::error::CallError;
 use crate::local_media::watch_keyframe_requests;
 
@@ -80,4 +81,16 @@ impl Connections {
         let _ = self.publish.close().await;
         let _ = self.subscribe.close().await;
     }
+}
+
+/// What a remote video track's receiver calls to ask its sender for a keyframe, over the connection `pc`
+/// it arrived on (held weakly: a closed call asks nobody).
+pub(crate) fn keyframe_requester(pc: Weak<RTCPeerConnection>, media_ssrc: u32) -> KeyframeRequester {
+    Arc::new(move || {
+        if let Some(pc) = pc.upgrade() {
+            tokio::spawn(async move {
+                let _ = request_keyframe(&pc, media_ssrc).await;
+            });
+        }
+    })
 }

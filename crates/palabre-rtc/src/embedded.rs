@@ -14,7 +14,7 @@ use palabre_core::link::host_port;
 use palabre_core::message::PROTOCOL_VERSION;
 use palabre_core::signal::{ClientSignal, ServerSignal};
 use palabre_core::{EmbeddedLink, ParticipantId, RoomControl};
-use palabre_net::rtcp::{drain_receiver_rtcp, request_keyframe};
+use palabre_net::rtcp::drain_receiver_rtcp;
 use palabre_net::negotiate;
 use palabre_net::{is_pin_mismatch, pinned_client_config};
 use rustls::pki_types::ServerName;
@@ -27,7 +27,7 @@ use tokio_tungstenite::WebSocketStream;
 use webrtc::peer_connection::RTCPeerConnection;
 
 use crate::adapter::{LocalTracks, RoomConnection, RoomEvent};
-use crate::connections::Connections;
+use crate::connections::{keyframe_requester, Connections};
 use crate::error::CallError;
 use crate::stats;
 
@@ -173,14 +173,7 @@ fn forward_remote_tracks(subscribe: &Arc<RTCPeerConnection>, events: &mpsc::Unbo
             tracing::warn!(stream = %track.stream_id(), "ignored a track with no owner");
             return Box::pin(async {});
         };
-        let (pc, media_ssrc) = (pc.clone(), track.ssrc());
-        let request_keyframe = Arc::new(move || {
-            if let Some(pc) = pc.upgrade() {
-                tokio::spawn(async move {
-                    let _ = request_keyframe(&pc, media_ssrc).await;
-                });
-            }
-        });
+        let request_keyframe = keyframe_requester(pc.clone(), track.ssrc());
         let _ = events.send(RoomEvent::Track { owner, track, request_keyframe });
         Box::pin(async {})
     }));

@@ -30,7 +30,7 @@ use palabre_core::names::clean_display_name;
 use palabre_core::signal::Refusal;
 use palabre_core::{Envelope, JanusLink, ParticipantId, ParticipantInfo, Role, RoomControl};
 use palabre_net::negotiate;
-use palabre_net::rtcp::{drain_receiver_rtcp, request_keyframe};
+use palabre_net::rtcp::drain_receiver_rtcp;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use webrtc::data_channel::RTCDataChannel;
@@ -39,7 +39,7 @@ use webrtc::peer_connection::RTCPeerConnection;
 use self::api::{Incoming, VideoRoom};
 use self::session::Session;
 use crate::adapter::{LocalTracks, RoomConnection, RoomEvent};
-use crate::connections::{Connections, APP_CHANNEL_LABEL};
+use crate::connections::{keyframe_requester, Connections, APP_CHANNEL_LABEL};
 use crate::error::CallError;
 use crate::stats;
 
@@ -364,14 +364,7 @@ fn forward_remote_tracks(
             tracing::warn!(mid = ?transceiver.mid(), "ignored a track of no known feed");
             return Box::pin(async {});
         };
-        let (pc, media_ssrc) = (pc.clone(), track.ssrc());
-        let request_keyframe = Arc::new(move || {
-            if let Some(pc) = pc.upgrade() {
-                tokio::spawn(async move {
-                    let _ = request_keyframe(&pc, media_ssrc).await;
-                });
-            }
-        });
+        let request_keyframe = keyframe_requester(pc.clone(), track.ssrc());
         let _ = events.send(RoomEvent::Track { owner: ParticipantId(feed), track, request_keyframe });
         Box::pin(async {})
     }));
