@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use palabre_core::conference::{Change, Input, Output};
 use palabre_core::{ChatEntry, Conference, Link, Millis, ModeratorAction, Participant, ParticipantId, ParticipantInfo};
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::adapter::{self, RoomConnection, RoomEvent};
@@ -19,6 +19,7 @@ use crate::error::CallError;
 use crate::local_media::{local_tracks, start_sources, AudioSource, LocalState, VideoSource};
 use crate::remote_media;
 use crate::stats::CallStats;
+use crate::video_feed::{EncodedVideo, VideoFeed};
 
 /// What to join and what to send.
 #[derive(Debug, Clone)]
@@ -65,6 +66,7 @@ pub struct Call {
     conference: Arc<Mutex<Conference>>,
     stats: Arc<Mutex<CallStats>>,
     local: Arc<LocalState>,
+    video: VideoFeed,
     /// When the room let us in.
     pub joined_at: Instant,
     tasks: Vec<JoinHandle<()>>,
@@ -82,18 +84,20 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
     let conference = Arc::new(Mutex::new(Conference::new()));
     let stats = Arc::new(Mutex::new(CallStats::default()));
     let local = Arc::new(LocalState::default());
+    let video = VideoFeed::new();
 
     let driver = Driver {
         room: room.clone(),
         conference: conference.clone(),
         stats: stats.clone(),
         local: local.clone(),
+        video: video.clone(),
         events: events_tx.clone(),
         started: joined_at,
         accept_unmute_requests: options.accept_unmute_requests,
     };
     let mut tasks = vec![tokio::spawn(driver.run(room_events, actions_rx))];
-    for source in start_sources(&tracks, options.video, options.audio, local.clone()) {
+    for source in start_sources(&tracks, options.video, options.audio, local.clone(), video.clone()) {
         let (events, stats) = (events_tx.clone(), stats.clone());
         tasks.push(tokio::spawn(async move {
             if let Ok(Err(error)) = source.await {
@@ -103,7 +107,7 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
             }
         }));
     }
-    Ok((Call { room, actions, conference, stats, local, joined_at, tasks }, events))
+    Ok((Call { room, actions, conference, stats, local, video, joined_at, tasks }, events))
 }
 
 impl Call {
@@ -160,6 +164,11 @@ impl Call {
         self.conference.lock().expect("conference lock").chat().to_vec()
     }
 
+    /// Encoded video as sent and received, for a renderer that decodes it itself (the desktop app's webview).
+    pub fn video_feed(&self) -> broadcast::Receiver<EncodedVideo> {
+        self.video.subscribe()
+    }
+
     pub fn stats(&self) -> CallStats {
         self.stats.lock().expect("stats lock").clone()
     }
@@ -192,6 +201,7 @@ struct Driver {
     conference: Arc<Mutex<Conference>>,
     stats: Arc<Mutex<CallStats>>,
     local: Arc<LocalState>,
+    video: VideoFeed,
     events: mpsc::UnboundedSender<CallEvent>,
     started: Instant,
     accept_unmute_requests: bool,
@@ -218,7 +228,7 @@ impl Driver {
                         continue;
                     }
                     RoomEvent::Track { owner, track, request_keyframe } => {
-                        tokio::spawn(remote_media::receive(owner, track, request_keyframe, self.stats.clone()));
+                        tokio::spawn(remote_media::receive(owner, track, request_keyframe, self.stats.clone(), self.video.clone()));
                         continue;
                     }
                     RoomEvent::Closed(error) => {

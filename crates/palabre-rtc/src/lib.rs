@@ -6,6 +6,7 @@
 //!        │                                   │ RoomEvent
 //!        ├─ local_media: sources → encoders → local tracks
 //!        ├─ remote_media: remote tracks → decoders → stats
+//!        ├─ video_feed: encoded frames, local and remote, for renderers that decode them (the app's webview)
 //!        └─ call::Driver: RoomEvent / user actions → palabre_core::Conference → app messages, CallEvent
 //! ```
 
@@ -18,8 +19,10 @@ mod janus;
 pub mod local_media;
 mod remote_media;
 pub mod stats;
+pub mod video_feed;
 
 pub use call::{join, Call, CallEvent, CallOptions};
 pub use error::CallError;
 pub use local_media::{AudioSource, VideoSource};
 pub use stats::{CallStats, RemoteMedia};
+pub use video_feed::{EncodedVideo, VideoOrigin};

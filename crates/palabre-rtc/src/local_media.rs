@@ -21,6 +21,7 @@ use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSampl
 
 use crate::adapter::LocalTracks;
 use crate::error::CallError;
+use crate::video_feed::{VideoFeed, VideoOrigin};
 
 /// Where our video comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,11 +77,13 @@ pub fn start_sources(
     video: VideoSource,
     audio: AudioSource,
     state: Arc<LocalState>,
+    feed: VideoFeed,
 ) -> Vec<JoinHandle<Result<(), CallError>>> {
     let mut tasks = Vec::new();
     if let (Some(track), VideoSource::TestPattern { width, height, fps }) = (&tracks.video, video) {
         let config = Vp8Config { width, height, fps, bitrate_kbps: VIDEO_BITRATE_KBPS };
-        tasks.push(tokio::spawn(send_test_pattern(track.clone(), config, tracks.keyframe_requested.clone(), state.clone())));
+        let keyframe_requested = tracks.keyframe_requested.clone();
+        tasks.push(tokio::spawn(send_test_pattern(track.clone(), config, keyframe_requested, state.clone(), feed)));
     }
     if let (Some(track), AudioSource::Tone { frequency_hz }) = (&tracks.audio, audio) {
         tasks.push(tokio::spawn(send_tone(track.clone(), frequency_hz, state)));
@@ -104,6 +107,7 @@ async fn send_test_pattern(
     config: Vp8Config,
     keyframe_requested: Arc<AtomicBool>,
     state: Arc<LocalState>,
+    feed: VideoFeed,
 ) -> Result<(), CallError> {
     let mut encoder = Vp8Encoder::new(config)?;
     let mut pattern = TestPattern::new(config.width, config.height);
@@ -122,7 +126,9 @@ async fn send_test_pattern(
         let force_keyframe = keyframe_requested.swap(false, Ordering::Relaxed);
         for encoded in encoder.encode(&frame, pts_ms, force_keyframe)? {
             state.bytes_sent.fetch_add(encoded.data.len() as u64, Ordering::Relaxed);
-            let sample = Sample { data: Bytes::from(encoded.data), duration: frame_duration, ..Default::default() };
+            let data = Bytes::from(encoded.data);
+            feed.publish(VideoOrigin::Local, data.clone());
+            let sample = Sample { data, duration: frame_duration, ..Default::default() };
             if track.write_sample(&sample).await.is_err() {
                 return Ok(());
             }

@@ -17,6 +17,7 @@ use webrtc::track::track_remote::TrackRemote;
 
 use crate::adapter::KeyframeRequester;
 use crate::stats::{CallStats, RemoteMedia};
+use crate::video_feed::{VideoFeed, VideoOrigin};
 
 /// How many packets a VP8 frame may wait for a late packet before it is given up.
 const VIDEO_MAX_LATE_PACKETS: u16 = 128;
@@ -27,13 +28,14 @@ pub async fn receive(
     track: Arc<TrackRemote>,
     request_keyframe: KeyframeRequester,
     stats: Arc<Mutex<CallStats>>,
+    feed: VideoFeed,
 ) {
     let span = tracing::debug_span!("receive", from = %owner, kind = %track.kind());
     let codec = track.codec();
     tracing::debug!(parent: &span, mime = %codec.capability.mime_type, payload_type = codec.payload_type, ssrc = track.ssrc(), "receiving");
     let result = async {
         match track.kind() {
-            RTPCodecType::Video => receive_video(owner, &track, &request_keyframe, &stats).await,
+            RTPCodecType::Video => receive_video(owner, &track, &request_keyframe, &stats, &feed).await,
             RTPCodecType::Audio => receive_audio(owner, &track, &stats).await,
             RTPCodecType::Unspecified => Ok(()),
         }
@@ -50,6 +52,7 @@ async fn receive_video(
     track: &TrackRemote,
     request_keyframe: &KeyframeRequester,
     stats: &Mutex<CallStats>,
+    feed: &VideoFeed,
 ) -> Result<(), palabre_media::CodecError> {
     let mut decoder = Vp8Decoder::new()?;
     let mut frames = SampleBuilder::new(VIDEO_MAX_LATE_PACKETS, Vp8Packet::default(), track.codec().capability.clock_rate);
@@ -63,6 +66,7 @@ async fn receive_video(
                 // A gap: the next frames reference a picture we do not have.
                 request_keyframe();
             }
+            feed.publish(VideoOrigin::Remote(owner), sample.data.clone());
             match decoder.decode(&sample.data) {
                 Ok(decoded) => {
                     waiting_for_keyframe = false;
