@@ -14,7 +14,7 @@ use tokio::sync::broadcast;
 const FEED_CAPACITY: usize = 256;
 
 /// Whose camera a frame comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoOrigin {
     /// Ours, as we encode and send it.
     Local,
