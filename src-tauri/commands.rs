@@ -121,6 +121,8 @@ pub fn launch_link(launch: State<'_, LaunchLink>) -> Result<Option<LinkSummary>,
 pub enum JoinTarget {
     Link { text: String },
     Hosted,
+    /// The link the app was started with, which the webview never sees.
+    Launch,
 }
 
 /// Starts the embedded room server on this computer and gives the link to send to guests.
@@ -136,6 +138,7 @@ pub async fn join_meeting<R: Runtime>(
     app: AppHandle<R>,
     meeting: State<'_, Meeting>,
     hosting: State<'_, Hosting>,
+    launch: State<'_, LaunchLink>,
     target: JoinTarget,
     name: String,
     camera_on: bool,
@@ -145,6 +148,10 @@ pub async fn join_meeting<R: Runtime>(
     let link = match target {
         JoinTarget::Link { text } => Link::parse(&text).map_err(|error| Problem::from(&error))?,
         JoinTarget::Hosted => hosting.host_link().await.ok_or_else(|| Problem::new("not-hosting", "no room is hosted here"))?,
+        JoinTarget::Launch => {
+            let text = launch.text().ok_or_else(|| Problem::new("empty", "the app was started without a link"))?;
+            Link::parse(text).map_err(|error| Problem::from(&error))?
+        }
     };
     let request = JoinRequest { link, name, camera_on, microphone_on };
     Ok(meeting.join(app, request, video).await?)
@@ -322,6 +329,67 @@ mod tests {
             }
         }
         all
+    }
+
+    /// Every way a call can fail that an agent can meet. The `match` stops this from compiling when a kind is
+    /// added, so that the UI gets words for it.
+    fn every_call_error() -> Vec<CallError> {
+        use palabre_core::signal::Refusal;
+        let refusals = [
+            Refusal::UnknownRoom,
+            Refusal::BadToken,
+            Refusal::BadName,
+            Refusal::ProtocolVersion,
+            Refusal::BadRequest,
+            Refusal::Locked,
+            Refusal::NotAdmitted,
+            Refusal::Removed,
+        ];
+        let mut all: Vec<CallError> = refusals.into_iter().map(CallError::Refused).collect();
+        all.extend([
+            CallError::Unreachable { address: String::new(), detail: String::new() },
+            CallError::WrongFingerprint { address: String::new() },
+            CallError::UnsupportedServer("x"),
+            CallError::ServerGone,
+            CallError::Timeout("x"),
+            CallError::Protocol(String::new()),
+            CallError::JanusRoomNotFound(1),
+            CallError::WrongPin,
+            CallError::WrongSecret,
+            CallError::RoomFull,
+            CallError::SessionTimedOut,
+            CallError::Janus { code: 0, reason: String::new() },
+        ]);
+        for error in &all {
+            match error {
+                CallError::BadLink(_) // worded with the link errors, below
+                | CallError::Media(_) // a codec failing is a bug to report: the "unexpected" words say so
+                | CallError::Refused(_)
+                | CallError::Unreachable { .. }
+                | CallError::WrongFingerprint { .. }
+                | CallError::UnsupportedServer(_)
+                | CallError::ServerGone
+                | CallError::Timeout(_)
+                | CallError::Protocol(_)
+                | CallError::WebRtc(_) // "media-connection": worded, but not built here (no webrtc dependency)
+                | CallError::JanusRoomNotFound(_)
+                | CallError::WrongPin
+                | CallError::WrongSecret
+                | CallError::RoomFull
+                | CallError::SessionTimedOut
+                | CallError::Janus { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_call_error_code_has_words_in_both_languages() {
+        let strings = include_str!("../ui/src/i18n.ts");
+        for error in every_call_error() {
+            let key = format!("\"{}\":", error.code());
+            assert_eq!(strings.matches(&key).count(), 2, "ui/src/i18n.ts needs French and English words for {key}");
+        }
     }
 
     #[test]

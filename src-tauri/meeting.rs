@@ -168,17 +168,20 @@ fn announce(event: CallEvent, before: &MeetingView, after: &MeetingView) -> Opti
             .find(|person| person.id == id.0)
             .map_or_else(|| format!("#{id}"), |person| person.name.clone())
     };
+    let is_me = |id: ParticipantId| after.me.as_ref().is_some_and(|me| me.id == id.0);
     Some(match event {
         CallEvent::Joined(_) => return None,
         CallEvent::ParticipantJoined(info) => Announcement::Joined { name: info.name },
         CallEvent::ParticipantLeft(id) => Announcement::Left { name: name_of(id) },
         CallEvent::ParticipantUpdated(id) => {
             let raised_now = after.hand_queue.contains(&id.0) && !before.hand_queue.contains(&id.0);
-            if !raised_now {
+            // Our own hand shows on the button we just pressed.
+            if !raised_now || is_me(id) {
                 return None;
             }
             Announcement::HandRaised { name: name_of(id) }
         }
+        CallEvent::Chat(entry) if is_me(entry.from) => return None,
         CallEvent::Chat(entry) => Announcement::Chat { from_name: entry.from_name },
         CallEvent::Conference(change) => match change {
             Change::MutedBy { by } => Announcement::MutedBy { name: name_of(by) },
