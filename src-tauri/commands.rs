@@ -112,7 +112,7 @@ pub fn parse_link(text: String) -> Result<LinkSummary, Problem> {
 /// The link the app was started with (`palabre LINK`), checked; `null` when there was none.
 #[tauri::command]
 pub fn launch_link(launch: State<'_, LaunchLink>) -> Result<Option<LinkSummary>, Problem> {
-    launch.text().map(check_link).transpose()
+    launch.text().as_deref().map(check_link).transpose()
 }
 
 /// Which meeting to join: one named by a link, or the one this computer hosts (whose host link stays here).
@@ -150,7 +150,7 @@ pub async fn join_meeting<R: Runtime>(
         JoinTarget::Hosted => hosting.host_link().await.ok_or_else(|| Problem::new("not-hosting", "no room is hosted here"))?,
         JoinTarget::Launch => {
             let text = launch.text().ok_or_else(|| Problem::new("empty", "the app was started without a link"))?;
-            Link::parse(text).map_err(|error| Problem::from(&error))?
+            Link::parse(&text).map_err(|error| Problem::from(&error))?
         }
     };
     let request = JoinRequest { link, name, camera_on, microphone_on };

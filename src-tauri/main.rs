@@ -17,10 +17,27 @@ mod video_channel;
 mod view;
 
 use launch::LaunchLink;
+use tauri_plugin_deep_link::DeepLinkExt;
 
 fn main() {
     let launch = LaunchLink::from_args(std::env::args_os().skip(1));
     let result = tauri::Builder::default()
+        // First, so that a second `palabre LINK` hands its link to this window and exits before opening its own.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            if let Some(text) = LaunchLink::from_args(argv.into_iter().skip(1).map(Into::into)).text() {
+                launch::open(app, text);
+            }
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .setup(|app| {
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                for url in event.urls() {
+                    launch::open(&handle, url.to_string());
+                }
+            });
+            Ok(())
+        })
         .manage(launch)
         .manage(meeting::Meeting::default())
         .manage(hosting::Hosting::default())

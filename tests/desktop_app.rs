@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use palabre_e2e::{binary, finish, join, read_report, temp_dir, Server};
-use webdriver::{wait_for, AppSession, Display};
+use webdriver::{wait_for, AppSession, Desktop};
 
 const APP_NAME: &str = "Agent Test (Préfecture du Rhône)";
 const PEER_NAME: &str = "Marie Dupont (Mairie)";
@@ -34,8 +34,8 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
         ],
     );
 
-    let display = Display::start();
-    let app = AppSession::start(&binary("palabre"), &[], &display);
+    let desktop = Desktop::start(&dir.join("home"));
+    let app = AppSession::start(&binary("palabre"), &[], &desktop);
     let shots = artifacts();
 
     // Home: paste the guest link and go on.
@@ -114,5 +114,15 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
         "the peer got our message as typed: {chat:?}"
     );
     app.click(&leave);
+    // No WebDriver screenshot from here on: after a call's WebCodecs decoders close, WebKitWebDriver's screenshot
+    // command hangs (the window itself repaints fine, as `import -window root` shows).
     app.wait_for("#link-input", Duration::from_secs(10));
+
+    // A link clicked in a mail while Palabre runs: the second `palabre LINK` hands it over to this window and
+    // exits, and the window opens that room's pre-join screen.
+    let second = desktop.command(&binary("palabre")).arg(&server.guest_link).spawn().expect("a second palabre starts");
+    let second = finish(second, Duration::from_secs(30));
+    assert!(second.status.success(), "the second instance hands over and exits: {}", second.stderr);
+    let title = app.wait_for("#prejoin-title", Duration::from_secs(10));
+    assert_eq!(app.text(&title), "Before entering “Cellule”");
 }

@@ -1,7 +1,7 @@
 //! Driving the real desktop app the way a person would, through W3C WebDriver: an X server (Xvfb),
 //! `tauri-driver` in front of WebKitGTK's `WebKitWebDriver`, and a small client for the few commands the tests use.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -45,6 +45,55 @@ impl Display {
     }
 }
 
+/// A D-Bus session bus of the test's own: the single-instance handover of the app goes through it on Linux.
+pub struct SessionBus {
+    pub address: String,
+    _daemon: Process,
+}
+
+impl SessionBus {
+    pub fn start() -> SessionBus {
+        let mut daemon = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon starts (Debian package dbus)");
+        let mut line = String::new();
+        let stdout = daemon.stdout.take().expect("stdout");
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("the bus address");
+        SessionBus { address: line.trim().to_string(), _daemon: Process(daemon) }
+    }
+}
+
+/// Where the app runs: its screen, its session bus, and a home of its own, so that nothing one run remembers
+/// (language, name, the webview's storage) changes the next.
+pub struct Desktop {
+    pub display: Display,
+    pub bus: SessionBus,
+    home: PathBuf,
+}
+
+impl Desktop {
+    pub fn start(home: &Path) -> Desktop {
+        Desktop { display: Display::start(), bus: SessionBus::start(), home: home.to_path_buf() }
+    }
+
+    /// Runs a program on this desktop, as a click in the desktop environment would.
+    pub fn command(&self, program: &Path) -> Command {
+        let mut command = Command::new(program);
+        command
+            .env("DISPLAY", &self.display.name)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.bus.address)
+            .env("XDG_CONFIG_HOME", self.home.join("config"))
+            .env("XDG_DATA_HOME", self.home.join("data"))
+            .env("XDG_CACHE_HOME", self.home.join("cache"))
+            // Measured in shared/ENVIRONMENT.md: WebCodecs drawing is far cheaper without compositing under Xvfb.
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        command
+    }
+}
+
 /// A WebDriver session on the Palabre app.
 pub struct AppSession {
     base: String,
@@ -56,15 +105,13 @@ pub struct AppSession {
 pub struct Element(String);
 
 impl AppSession {
-    /// Starts `tauri-driver`, which starts `app` with `args` on `display`.
-    pub fn start(app: &Path, args: &[&str], display: &Display) -> AppSession {
+    /// Starts `tauri-driver`, which starts `app` with `args` on `desktop`.
+    pub fn start(app: &Path, args: &[&str], desktop: &Desktop) -> AppSession {
         let port = free_loopback_port();
         let native_port = free_loopback_port();
-        let driver = Command::new(tauri_driver())
+        let driver = desktop
+            .command(&tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("DISPLAY", &display.name)
-            // Measured in shared/ENVIRONMENT.md: WebCodecs drawing is far cheaper without compositing under Xvfb.
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -46,6 +46,13 @@ export function onMeetingView(handler: (view: MeetingView) => void): Promise<Unl
   return listen<MeetingView>("meeting-view", (event) => handler(event.payload));
 }
 
+/** A link opened while the app runs (clicked in a mail or a browser): its room, or what is wrong with it. */
+export type OpenedLink = { link: LinkSummary } | { problem: Problem };
+
+export function onOpenedLink(handler: (opened: OpenedLink) => void): Promise<UnlistenFn> {
+  return listen<OpenedLink>("open-link", (event) => handler(event.payload));
+}
+
 export function onMeetingEvent(handler: (announcement: Announcement) => void): Promise<UnlistenFn> {
   return listen<Announcement>("meeting-event", (event) => handler(event.payload));
 }

@@ -5,7 +5,7 @@ import { Announcer } from "./announcer";
 import { h } from "./dom";
 import { elapsed } from "./format";
 import { DEFAULT_LANGUAGE, isLanguage, type Language, languageName, otherLanguage, pickLanguage } from "./i18n";
-import { onMeetingEvent, onMeetingView, shell } from "./ipc";
+import { onMeetingEvent, onMeetingView, onOpenedLink, type OpenedLink, shell } from "./ipc";
 import { CallScreen } from "./screens/call";
 import { HomeScreen } from "./screens/home";
 import { type JoinChoice, PrejoinScreen } from "./screens/prejoin";
@@ -29,6 +29,8 @@ const main = document.getElementById("screen")!;
 const languageSwitch = document.getElementById("language-switch")!;
 let screen: Screen;
 let call: CallScreen | null = null;
+// A link opened during a call waits until the agent leaves: a click in a mail must not cut a meeting short.
+let waitingLink: LinkSummary | null = null;
 
 function startLanguage(): Language {
   let saved: string | null = null;
@@ -102,7 +104,28 @@ async function leave() {
   await shell.leaveMeeting();
   video.retain(new Set());
   announcer.clear();
-  home();
+  const next = waitingLink;
+  waitingLink = null;
+  if (next) {
+    prepare({ kind: "launch" }, next.room, next);
+  } else {
+    home();
+  }
+}
+
+function opened(link: OpenedLink) {
+  if ("problem" in link) {
+    if (call) {
+      announcer.say(t(ui, "say.link-problem"));
+    } else {
+      home(link.problem);
+    }
+  } else if (call) {
+    waitingLink = link.link;
+    announcer.say(t(ui, "say.link-waiting", { room: link.link.room }));
+  } else {
+    prepare({ kind: "launch" }, link.link.room, link.link);
+  }
 }
 
 function ended(problem: Problem) {
@@ -155,6 +178,7 @@ async function start() {
   render();
   await onMeetingView((view) => call?.update(view));
   await onMeetingEvent(announce);
+  await onOpenedLink(opened);
   try {
     const info = await shell.appInfo();
     document.getElementById("app-version")!.textContent = t(ui, "app.version", { version: info.version });
