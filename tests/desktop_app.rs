@@ -45,24 +45,10 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
     app.click(&app.wait_for("#link-continue", Duration::from_secs(5)));
 
     // Pre-join: the name, then enter.
-    let name = app.wait_for("#name-input", Duration::from_secs(10));
-    app.type_into(&name, APP_NAME);
-    app.screenshot(&shots.join("desktop-2-prejoin.png"));
-    app.click(&app.wait_for("#join", Duration::from_secs(5)));
+    enter_as(&app, APP_NAME, Some(&shots.join("desktop-2-prejoin.png")));
 
     // The call: the peer's tile draws decoded frames (WebCodecs, in the webview), and so does our own preview.
-    app.wait_for("#tiles", Duration::from_secs(20));
-    let frames_of = |stream: &str| {
-        let script = format!(
-            "const tiles = [...document.querySelectorAll('#tiles .tile')]; \
-             const tile = tiles.find(t => {stream}); \
-             return tile ? Number(tile.querySelector('canvas').dataset.frames || 0) : -1;"
-        );
-        app.script(&script).as_i64().unwrap_or(-1)
-    };
-    let peer_tile = "t.dataset.stream !== 'self'";
-    wait_for(Duration::from_secs(20), "the peer's video drawn in the app", || (frames_of(peer_tile) >= 30).then_some(()));
-    wait_for(Duration::from_secs(10), "our own preview drawn", || (frames_of("t.dataset.stream === 'self'") >= 30).then_some(()));
+    wait_for_video(&app);
     let caption = app.text(&app.wait_for("#tiles .tile:not([data-stream='self']) figcaption", Duration::from_secs(5)));
     assert!(caption.starts_with(PEER_NAME), "the peer's tile is captioned with their name: {caption:?}");
 
@@ -114,9 +100,10 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
         "the peer got our message as typed: {chat:?}"
     );
     app.click(&leave);
-    // No WebDriver screenshot from here on: after a call's WebCodecs decoders close, WebKitWebDriver's screenshot
-    // command hangs (the window itself repaints fine, as `import -window root` shows).
     app.wait_for("#link-input", Duration::from_secs(10));
+
+    let settings = std::fs::read_to_string(dir.join("home/config/fr.palabre.app/settings.json")).expect("settings");
+    assert!(settings.contains(APP_NAME) && settings.contains("\"en\""), "name and language remembered: {settings}");
 
     // A link clicked in a mail while Palabre runs: the second `palabre LINK` hands it over to this window and
     // exits, and the window opens that room's pre-join screen.
@@ -125,4 +112,58 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
     assert!(second.status.success(), "the second instance hands over and exits: {}", second.stderr);
     let title = app.wait_for("#prejoin-title", Duration::from_secs(10));
     assert_eq!(app.text(&title), "Before entering “Cellule”");
+}
+
+/// Crisis-room case: the app hosts the meeting itself, and a guest joins with the link it shows.
+#[test]
+fn an_agent_hosts_a_meeting_on_this_computer_and_a_guest_joins_with_its_link() {
+    let dir = temp_dir("desktop-host");
+    let desktop = Desktop::start(&dir.join("home"));
+    let app = AppSession::start(&binary("palabre"), &[], &desktop);
+
+    app.click(&app.wait_for("#host-start", Duration::from_secs(30)));
+    let guest_link = app.wait_for("#guest-link", Duration::from_secs(20));
+    let link = app.script("return document.getElementById('guest-link').value").as_str().unwrap_or_default().to_string();
+    assert!(link.starts_with("palabre://") && link.contains("token=") && link.contains("fp=sha256:"), "{link}");
+    assert_eq!(app.attribute(&guest_link, "readonly").as_deref(), Some("true"));
+    app.click(&app.wait_for("#host-enter", Duration::from_secs(5)));
+    enter_as(&app, "Cellule de crise (Préfecture)", None);
+    app.wait_for("#tiles", Duration::from_secs(20));
+
+    let report = dir.join("guest.json");
+    let guest = join(&link, "Invité (Mairie)", &["--size", "320x180", "--duration", "8", "--report", report.to_str().unwrap()]);
+    wait_for_video(&app);
+    let guest = finish(guest, Duration::from_secs(60));
+    assert!(guest.status.success(), "the guest joined with the shown link: {}", guest.stderr);
+    let report = read_report(&report);
+    let host = &report["participants"][0];
+    assert_eq!(host["name"], "Cellule de crise (Préfecture)");
+    assert_eq!(host["role"], "animateur", "the app's own room makes its user the animateur");
+    assert!(host["video_frames_decoded"].as_u64().unwrap_or(0) > 30, "the guest sees the host: {host}");
+}
+
+/// Pre-join: types the name and enters; saves a screenshot of the screen on the way if asked.
+fn enter_as(app: &AppSession, name: &str, screenshot: Option<&std::path::Path>) {
+    let field = app.wait_for("#name-input", Duration::from_secs(10));
+    app.type_into(&field, name);
+    if let Some(path) = screenshot {
+        app.screenshot(path);
+    }
+    app.click(&app.wait_for("#join", Duration::from_secs(5)));
+}
+
+/// Waits until the other participant's tile and our own preview have drawn frames decoded by WebCodecs.
+fn wait_for_video(app: &AppSession) {
+    app.wait_for("#tiles", Duration::from_secs(20));
+    let frames_of = |stream: &str| {
+        let script = format!(
+            "const tiles = [...document.querySelectorAll('#tiles .tile')]; \
+             const tile = tiles.find(t => {stream}); \
+             return tile ? Number(tile.querySelector('canvas').dataset.frames || 0) : -1;"
+        );
+        app.script(&script).as_i64().unwrap_or(-1)
+    };
+    let peer_tile = "t.dataset.stream !== 'self'";
+    wait_for(Duration::from_secs(20), "the peer's video drawn in the app", || (frames_of(peer_tile) >= 30).then_some(()));
+    wait_for(Duration::from_secs(10), "our own preview drawn", || (frames_of("t.dataset.stream === 'self'") >= 30).then_some(()));
 }

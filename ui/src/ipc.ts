@@ -4,7 +4,16 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
-import type { Announcement, HostedRoom, JoinTarget, LinkSummary, MeetingAction, MeetingView, Problem } from "./types";
+import type {
+  Announcement,
+  HostedRoom,
+  JoinTarget,
+  LinkSummary,
+  MeetingAction,
+  MeetingView,
+  Problem,
+  Settings,
+} from "./types";
 
 function asProblem(error: unknown): Problem {
   if (error && typeof error === "object" && typeof (error as Problem).code === "string") {
@@ -40,6 +49,9 @@ export const shell = {
   leaveMeeting: () => call<void>("leave_meeting"),
   meetingView: () => call<MeetingView | null>("meeting_view"),
   act: (action: MeetingAction) => call<void>("act", { action }),
+  settings: () => call<Settings>("settings"),
+  saveSettings: (change: Partial<Settings>) => call<Settings>("save_settings", change),
+  diagnostics: () => call<string>("diagnostics"),
 };
 
 export function onMeetingView(handler: (view: MeetingView) => void): Promise<UnlistenFn> {
