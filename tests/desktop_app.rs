@@ -2,13 +2,11 @@
 //! room on the embedded server where a `palabre-cli` participant is, see their video, raise a hand, chat both
 //! ways, switch to English, leave. Screenshots land in target/test-artifacts/ for a person to look at.
 
-mod webdriver;
-
 use std::path::PathBuf;
 use std::time::Duration;
 
+use palabre_e2e::webdriver::{wait_for, AppSession, Desktop};
 use palabre_e2e::{binary, finish, join, read_report, temp_dir, Server};
-use webdriver::{wait_for, AppSession, Desktop};
 
 const APP_NAME: &str = "Agent Test (Préfecture du Rhône)";
 const PEER_NAME: &str = "Marie Dupont (Mairie)";

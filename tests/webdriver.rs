@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use palabre_e2e::free_loopback_port;
+use crate::free_loopback_port;
 use serde_json::{json, Value};
 
 /// The W3C name of the key under which an element's reference travels.
