@@ -71,9 +71,7 @@ impl Setting {
 
     /// Finds a setting by its registry name (any case, as the registry compares them) or its file key.
     pub fn from_name(name: &str) -> Option<Setting> {
-        Setting::ALL
-            .into_iter()
-            .find(|s| s.registry_name().eq_ignore_ascii_case(name) || s.file_key() == name)
+        Setting::ALL.into_iter().find(|s| s.registry_name().eq_ignore_ascii_case(name) || s.file_key() == name)
     }
 }
 
@@ -188,10 +186,8 @@ impl Policy {
         for (name, value) in values {
             let Some(setting) = Setting::from_name(&name) else {
                 let known: Vec<&str> = Setting::ALL.iter().map(|s| s.registry_name()).collect();
-                warnings.push(Warning {
-                    name,
-                    message: format!("no such policy, ignored (known: {})", known.join(", ")),
-                });
+                warnings
+                    .push(Warning { name, message: format!("no such policy, ignored (known: {})", known.join(", ")) });
                 continue;
             };
             if !policy.locked.contains(&setting) {
@@ -234,9 +230,7 @@ impl Policy {
 
     /// The policy for a source that exists but cannot be read at all: everything locked, the restrictive way.
     fn unreadable(source: Source, name: String, why: String) -> Loaded {
-        let message = format!(
-            "{why}; until it is fixed, hosting and recording are disabled and links are refused"
-        );
+        let message = format!("{why}; until it is fixed, hosting and recording are disabled and links are refused");
         let policy = Policy {
             source,
             default_server: None,
@@ -255,10 +249,8 @@ impl Policy {
         let Some(patterns) = &self.allowed_servers else {
             return Ok(());
         };
-        let refusal = || Refusal {
-            host: host.trim().to_string(),
-            policy: self.source.describe(Setting::AllowedServers),
-        };
+        let refusal =
+            || Refusal { host: host.trim().to_string(), policy: self.source.describe(Setting::AllowedServers) };
         let host = parse::host(host).map_err(|_| refusal())?;
         let is_default = self.default_server.as_ref().is_some_and(|server| server.host == host);
         if is_default || patterns.iter().any(|pattern| pattern.matches(&host)) {

@@ -234,7 +234,9 @@ pub fn toml_values(text: &str) -> Result<Vec<(String, RawValue)>, String> {
                 toml::Value::Array(items) => {
                     let texts: Option<Vec<String>> =
                         items.into_iter().map(|item| item.as_str().map(str::to_string)).collect();
-                    texts.map(RawValue::List).unwrap_or_else(|| RawValue::Unsupported("a list of non-text items".into()))
+                    texts
+                        .map(RawValue::List)
+                        .unwrap_or_else(|| RawValue::Unsupported("a list of non-text items".into()))
                 }
                 other => RawValue::Unsupported(format!("a TOML {}", other.type_str())),
             };

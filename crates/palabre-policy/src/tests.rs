@@ -75,7 +75,13 @@ fn default_server_forms() {
         ("visio.example.org", "visio.example.org", None, None, "visio.example.org"),
         (" Visio.Example.ORG. ", "visio.example.org", None, None, "visio.example.org"),
         ("visio.example.org:7443", "visio.example.org", Some(7443), None, "visio.example.org:7443"),
-        ("janus+wss://visio.example.org/", "visio.example.org", None, Some("janus+wss"), "janus+wss://visio.example.org"),
+        (
+            "janus+wss://visio.example.org/",
+            "visio.example.org",
+            None,
+            Some("janus+wss"),
+            "janus+wss://visio.example.org",
+        ),
         ("PALABRE://10.0.0.5:7443", "10.0.0.5", Some(7443), Some("palabre"), "palabre://10.0.0.5:7443"),
         ("[2001:db8::1]:7443", "2001:db8::1", Some(7443), None, "[2001:db8::1]:7443"),
         ("2001:db8:0::1", "2001:db8::1", None, None, "2001:db8::1"),
@@ -125,7 +131,8 @@ fn allowed_servers_restrict_links_and_the_refusal_names_the_policy() {
     let loaded = one("AllowedServers", text("visio.example.org; *.ville.fr,10.0.0.5 [2001:db8::1]"));
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     let policy = &loaded.policy;
-    for host in ["visio.example.org", "VISIO.example.org.", "salle.ville.fr", "a.b.ville.fr", "10.0.0.5", "[2001:db8:0::1]"]
+    for host in
+        ["visio.example.org", "VISIO.example.org.", "salle.ville.fr", "a.b.ville.fr", "10.0.0.5", "[2001:db8:0::1]"]
     {
         assert_eq!(policy.allows_server(host), Ok(()), "{host}");
     }
@@ -284,4 +291,13 @@ disable_recording = 0
         assert!(messages.iter().any(|m| m.contains("a TOML table")), "{messages:?}");
         assert!(loaded.policy.hosting_disabled());
     }
+}
+
+#[test]
+fn the_example_policy_shipped_in_the_deb_is_valid() {
+    let text = include_str!("../../../packaging/linux/policy.toml.example");
+    let values = parse::toml_values(text).expect("valid TOML");
+    let loaded = Policy::from_values(Source::File(POLICY_FILE.into()), values);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert!(Setting::ALL.iter().all(|s| loaded.policy.is_locked(*s)), "every setting is shown");
 }
