@@ -11,3 +11,8 @@ npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 cargo build --workspace --bins --locked
 # Calls are real-time: one test at a time, so that two calls never compete for the two cores.
 cargo test --workspace --locked --no-fail-fast -- --test-threads=1
+# The installers: packaging/build-all installs its tools and writes the MSI and the .deb into dist/; then they are
+# checked as IT uses them (tables, a silent install under Wine, dpkg -i here). `palabre --version` is skipped until
+# the app has the flag (see tests/packaging.rs).
+packaging/build-all
+cargo test -p palabre-e2e --test packaging --locked -- --ignored --test-threads=1 --skip installed_palabre_prints_its_version

@@ -50,10 +50,11 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// One table of an MSI as `msiinfo export` prints it: rows of columns, without the three header lines.
+/// One table of an MSI as `msiinfo export` prints it (IDT: CRLF lines, tab-separated): rows of columns, without
+/// the three header lines.
 fn msi_table(msi: &Path, table: &str) -> Vec<Vec<String>> {
     let out = run(Command::new("msiinfo").arg("export").arg(msi).arg(table));
-    out.lines().skip(3).map(|line| line.split('\t').map(str::to_string).collect()).collect()
+    out.lines().skip(3).map(|line| line.trim_end_matches('\r').split('\t').map(str::to_string).collect()).collect()
 }
 
 fn property(msi: &Path, name: &str) -> Option<String> {
@@ -93,9 +94,10 @@ fn msi_tables_hold_the_files_shortcut_link_handler_policies_and_upgrades() {
         ("DisableRecording", "DISABLERECORDING"),
     ] {
         assert!(has(r"Software\Policies\Palabre", name, &format!("[{property}]")), "{name}: {registry:?}");
-        // Written only when given: the component holding the value is conditioned on its property.
+        // Written only when given: the component holding the value is conditioned on its property (and removed
+        // on uninstall whatever the properties then).
         let component = components.iter().find(|c| c[0] == format!("Policy{name}")).expect(name);
-        assert_eq!(component[4], property, "{component:?}");
+        assert_eq!(component[4], format!("{property} OR REMOVE~=\"ALL\""), "{component:?}");
         let secure = property_list(&msi, "SecureCustomProperties");
         assert!(secure.contains(&property.to_string()), "{property} must pass to a managed install");
     }
@@ -266,7 +268,7 @@ fn a_newer_msi_replaces_the_installed_one_and_an_older_one_is_refused() {
     let newer = dir.join("newer.msi");
     run(Command::new(repo().join("packaging/windows/build-msi")).arg("9.9.9").arg(&files).arg(&newer));
 
-    let wine = Wine::new("msi-upgrade");
+    let wine = Wine::new("msi-upgrade-wine");
     wine.add_webview2();
     let old_code = property(&msi, "ProductCode").unwrap();
     let new_code = property(&newer, "ProductCode").unwrap();
