@@ -287,6 +287,65 @@ fn a_newer_msi_replaces_the_installed_one_and_an_older_one_is_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+#[ignore = "needs dist/ from packaging/build-all, and root: scripts/test.sh runs it"]
+fn with_a_certificate_the_exe_and_the_msi_are_signed_and_without_it_says_unsigned() {
+    let dir = temp_dir("signing");
+    run(Command::new("msiextract").arg("-C").arg(&dir).arg(msi()));
+    let files = find_file(&dir, "palabre.exe").expect("extracted exe").parent().unwrap().to_path_buf();
+    run(Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Palabre test signing"])
+        .args(["-addext", "extendedKeyUsage=codeSigning", "-keyout", "key.pem", "-out", "cert.pem"])
+        .current_dir(&dir));
+    let build_msi = repo().join("packaging/windows/build-msi");
+
+    let signed = dir.join("signed.msi");
+    let output = Command::new(&build_msi)
+        .arg(version())
+        .arg(&files)
+        .arg(&signed)
+        .env("PALABRE_SIGN_CERT", dir.join("cert.pem"))
+        .env("PALABRE_SIGN_KEY", dir.join("key.pem"))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let verify = |file: &Path| {
+        Command::new("osslsigncode")
+            .arg("verify")
+            .arg("-in")
+            .arg(file)
+            .arg("-CAfile")
+            .arg(dir.join("cert.pem"))
+            .output()
+            .unwrap()
+    };
+    let check = verify(&signed);
+    assert!(
+        check.status.success() && text(&check.stdout).contains("Subject: /CN=Palabre test signing"),
+        "MSI not signed"
+    );
+    let inside = dir.join("inside");
+    run(Command::new("msiextract").arg("-C").arg(&inside).arg(&signed));
+    let exe = find_file(&inside, "palabre.exe").unwrap();
+    assert!(verify(&exe).status.success(), "the exe inside the MSI is not signed");
+
+    let unsigned = dir.join("unsigned.msi");
+    let output = Command::new(&build_msi)
+        .arg(version())
+        .arg(&files)
+        .arg(&unsigned)
+        .env_remove("PALABRE_SIGN_CERT")
+        .env_remove("PALABRE_SIGN_KEY")
+        .env_remove("PALABRE_SIGN_PKCS12")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let said = text(&output.stderr);
+    assert!(said.contains("sign: UNSIGNED palabre.exe") && said.contains("sign: UNSIGNED palabre.msi"), "{said}");
+    assert!(!verify(&unsigned).status.success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn find_file(dir: &Path, name: &str) -> Option<PathBuf> {
     for entry in std::fs::read_dir(dir).ok()?.flatten() {
         let path = entry.path();
