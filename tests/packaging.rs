@@ -27,6 +27,20 @@ fn version() -> String {
     line.trim_start_matches("version = ").trim_matches('"').to_string()
 }
 
+/// `show-policy.exe`, palabre-policy's example built for Windows (scripts/test.sh builds it before these tests).
+fn show_policy_exe() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    // target/debug/deps/packaging-HASH → target/
+    let target = exe.ancestors().nth(3).expect("target directory");
+    let path = target.join("x86_64-pc-windows-gnu/debug/examples/show-policy.exe");
+    assert!(
+        path.exists(),
+        "{} is missing: cargo build -p palabre-policy --example show-policy --target x86_64-pc-windows-gnu",
+        path.display()
+    );
+    path
+}
+
 fn msi() -> PathBuf {
     let path = repo().join(format!("dist/palabre-{}-x64.msi", version()));
     assert!(path.exists(), "{} is missing: run packaging/build-all", path.display());
@@ -130,7 +144,7 @@ impl Wine {
         wine
     }
 
-    fn command(&self, program: &str) -> Command {
+    fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut command = Command::new(program);
         command
             .env("WINEPREFIX", &self.prefix)
@@ -167,6 +181,11 @@ impl Wine {
             })
             .collect();
         Some(values)
+    }
+
+    /// Runs a Rust program built for Windows in this prefix (packaging/windows/wine/run); its stdout.
+    fn run_rust(&self, exe: &Path, args: &[&str]) -> String {
+        run(self.command(repo().join("packaging/windows/wine/run")).arg(exe).args(args))
     }
 
     fn add_webview2(&self) {
@@ -249,6 +268,24 @@ fn msi_installs_silently_under_wine_writes_only_the_policies_given_and_uninstall
     assert_eq!(protocol.get("URL Protocol").map(String::as_str), Some(""));
     let command = wine.reg_values(r"HKLM\Software\Classes\palabre\shell\open\command").expect("open command");
     assert_eq!(command["(Default)"], r#""C:\Program Files\Palabre\palabre.exe" "%1""#);
+
+    // What Palabre makes of it: palabre-policy reading this registry through the Windows API.
+    let shown =
+        wine.run_rust(&show_policy_exe(), &["visio.example.org", "salle.mairie.example.fr", "evil.example.com"]);
+    let lines: Vec<&str> = shown.lines().map(str::trim_end).collect();
+    for line in [
+        "source: Registry",
+        "DefaultServer: visio.example.org:7443 (managed by your organisation)",
+        "AllowedServers: - (managed by your organisation)",
+        "DisableHosting: true (managed by your organisation)",
+        "DisableRecording: false",
+        "allowed: visio.example.org",
+        "allowed: salle.mairie.example.fr",
+        r"refused: the server evil.example.com is not allowed by your organisation (policy AllowedServers in HKLM\Software\Policies\Palabre): ask your IT department",
+    ] {
+        assert!(lines.contains(&line), "{line:?} in:\n{shown}");
+    }
+    assert!(!shown.contains("warning"), "{shown}");
 
     assert_eq!(wine.msiexec(&["/x", msi_path, "/qn"]), 0, "silent uninstall");
     assert!(!wine.program_files().join("palabre.exe").exists());
