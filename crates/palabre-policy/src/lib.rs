@@ -206,9 +206,7 @@ impl Policy {
                 }
                 Setting::AllowedServers => {
                     let (patterns, errors) = parse::host_list(&value);
-                    for why in errors {
-                        warn(format!("{why}; links to it are refused"));
-                    }
+                    errors.into_iter().for_each(&mut warn);
                     policy.allowed_servers = Some(patterns);
                 }
                 Setting::DisableHosting => {

@@ -109,26 +109,29 @@ pub fn server(value: &RawValue) -> Result<Server, String> {
 }
 
 /// `AllowedServers`: hosts and `*.domain` entries, separated by `;`, `,` or blanks (or one per line of a
-/// multi-string). Returns the valid entries and one message per invalid one: an invalid entry allows nothing.
+/// multi-string). Returns the valid entries and one message per problem: an invalid entry allows nothing, and a
+/// list with no valid entry allows only the default server.
 pub fn host_list(value: &RawValue) -> (Vec<HostPattern>, Vec<String>) {
     let entries: Vec<&str> = match value {
         RawValue::Text(text) => split_list(text).collect(),
         RawValue::List(items) => items.iter().flat_map(|item| split_list(item)).collect(),
-        other => return (Vec::new(), vec![format!("{} is not a list of servers", kind(other))]),
+        other => return (Vec::new(), vec![format!("{} is not a list of servers; {ONLY_DEFAULT}", kind(other))]),
     };
     let mut patterns = Vec::new();
     let mut errors = Vec::new();
     for entry in entries {
         match host_pattern(entry) {
             Ok(pattern) => patterns.push(pattern),
-            Err(why) => errors.push(why),
+            Err(why) => errors.push(format!("{why}; links to it are refused")),
         }
     }
     if patterns.is_empty() && errors.is_empty() {
-        errors.push("the list is empty".to_string());
+        errors.push(format!("the list is empty; {ONLY_DEFAULT}"));
     }
     (patterns, errors)
 }
+
+const ONLY_DEFAULT: &str = "only links to the default server are allowed";
 
 fn split_list(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| c == ';' || c == ',' || c.is_whitespace()).filter(|entry| !entry.is_empty())

@@ -187,6 +187,8 @@ fn an_empty_or_wrong_kind_of_allowed_list_refuses_every_link_but_the_default() {
     for value in [text(""), text(" ; , "), List(vec![]), Number(1), Bool(true)] {
         let loaded = registry(&[("AllowedServers", value.clone()), ("DefaultServer", text("visio.example.org"))]);
         assert_eq!(loaded.warnings.len(), 1, "{value:?}");
+        let message = &loaded.warnings[0].message;
+        assert!(message.ends_with("only links to the default server are allowed"), "{message}");
         assert!(loaded.policy.allows_server("anything.org").is_err(), "{value:?}");
         assert!(loaded.policy.allows_server("visio.example.org").is_ok(), "{value:?}");
     }
