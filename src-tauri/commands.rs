@@ -4,6 +4,7 @@
 //! room PIN, room secret and certificate fingerprint stay in Rust; the UI gets only what it shows.
 
 use palabre_core::{Link, LinkError, ModeratorAction, ParticipantId, Role};
+use palabre_policy::Policy;
 use palabre_rtc::{Call, CallError};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
@@ -94,9 +95,20 @@ impl From<CallError> for Problem {
     }
 }
 
-/// Checks a link without keeping it.
-pub fn check_link(text: &str) -> Result<LinkSummary, Problem> {
-    Link::parse(text).map(|link| LinkSummary::from(&link)).map_err(|error| Problem::from(&error))
+/// Checks a link without keeping it: that it parses, and that the organisation's policy lets it lead there.
+pub fn check_link(text: &str, policy: &Policy) -> Result<LinkSummary, Problem> {
+    allowed_link(text, policy).map(|link| LinkSummary::from(&link))
+}
+
+/// The link in `text`, if it parses and the machine policy allows its server.
+fn allowed_link(text: &str, policy: &Policy) -> Result<Link, Problem> {
+    let link = Link::parse(text).map_err(|error| Problem::from(&error))?;
+    let host = match &link {
+        Link::Embedded(embedded) => &embedded.host,
+        Link::Janus(janus) => &janus.host,
+    };
+    policy.allows_server(host).map_err(|refusal| Problem::new(refusal.code(), &refusal))?;
+    Ok(link)
 }
 
 /// The app's name and version.
@@ -108,14 +120,31 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
 
 /// Checks a link the agent pasted: what room it opens, or what is wrong with it.
 #[tauri::command]
-pub fn parse_link(text: String) -> Result<LinkSummary, Problem> {
-    check_link(&text)
+pub fn parse_link(policy: State<'_, Policy>, text: String) -> Result<LinkSummary, Problem> {
+    check_link(&text, &policy)
 }
 
 /// The link the app was started with (`palabre LINK`), checked; `null` when there was none.
 #[tauri::command]
-pub fn launch_link(launch: State<'_, LaunchLink>) -> Result<Option<LinkSummary>, Problem> {
-    launch.text().as_deref().map(check_link).transpose()
+pub fn launch_link(launch: State<'_, LaunchLink>, policy: State<'_, Policy>) -> Result<Option<LinkSummary>, Problem> {
+    launch.text().map(|text| check_link(&text, &policy)).transpose()
+}
+
+/// What IT decided for this computer, for the window to hide or mark as "managed by your organisation".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Managed {
+    pub hosting_disabled: bool,
+    /// The organisation's own server, to show on the home screen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_server: Option<String>,
+}
+
+#[tauri::command]
+pub fn managed(policy: State<'_, Policy>) -> Managed {
+    Managed {
+        hosting_disabled: policy.hosting_disabled(),
+        default_server: policy.default_server().map(|server| server.to_string()),
+    }
 }
 
 /// Which meeting to join: one named by a link, or the one this computer hosts (whose host link stays here).
@@ -132,7 +161,14 @@ pub enum JoinTarget {
 
 /// Starts the embedded room server on this computer and gives the link to send to guests.
 #[tauri::command]
-pub async fn host_meeting<R: Runtime>(app: AppHandle<R>, hosting: State<'_, Hosting>) -> Result<HostedRoom, Problem> {
+pub async fn host_meeting<R: Runtime>(
+    app: AppHandle<R>,
+    hosting: State<'_, Hosting>,
+    policy: State<'_, Policy>,
+) -> Result<HostedRoom, Problem> {
+    if policy.hosting_disabled() {
+        return Err(Problem::new("hosting-disabled", "DisableHosting: the organisation's policy forbids hosting here"));
+    }
     let data_dir = app.path().app_data_dir().map_err(|e| Problem::new("no-data-dir", e))?.join("room-server");
     hosting.start(data_dir).await.map_err(|e| Problem::new("hosting-failed", e))
 }
@@ -145,6 +181,7 @@ pub async fn join_meeting<R: Runtime>(
     hosting: State<'_, Hosting>,
     launch: State<'_, LaunchLink>,
     settings: State<'_, SettingsStore>,
+    policy: State<'_, Policy>,
     target: JoinTarget,
     name: String,
     camera_on: bool,
@@ -164,7 +201,7 @@ pub async fn join_meeting<R: Runtime>(
             recent_rooms::load_link(&id).map_err(|error| Problem::new("recent-room-lost", error))?
         }
     };
-    let link = Link::parse(&text).map_err(|error| Problem::from(&error))?;
+    let link = allowed_link(&text, &policy)?;
     let recent = RecentRoom::of(&link, unix_seconds());
     let request = JoinRequest { link, name, camera_on, microphone_on };
     let view = meeting.join(app, request, video).await?;
@@ -315,7 +352,7 @@ mod tests {
     #[test]
     fn embedded_link_gives_kind_room_and_server_but_no_token() {
         let text = format!("palabre://127.0.0.1:7443/MaReunion456?token=tok-Secret-42&fp={FP}");
-        let summary = parse_link(text).expect("a valid link");
+        let summary = check_link(&text, &Policy::default()).expect("a valid link");
         let sent = to_json(&summary);
         assert_eq!(
             sent,
@@ -328,7 +365,7 @@ mod tests {
 
     #[test]
     fn janus_link_with_secret_hints_moderator_without_sending_secret_or_pin() {
-        let summary = parse_link("janus+wss://janus.example.org/1234?pin=9876&secret=adminpwd".into()).unwrap();
+        let summary = check_link("janus+wss://janus.example.org/1234?pin=9876&secret=adminpwd", &Policy::default()).unwrap();
         let sent = to_json(&summary);
         assert_eq!(
             sent,
@@ -346,7 +383,7 @@ mod tests {
 
     #[test]
     fn plain_janus_link_is_not_secure_and_hints_nothing() {
-        let summary = parse_link("janus+ws://127.0.0.1:8188/1234".into()).unwrap();
+        let summary = check_link("janus+ws://127.0.0.1:8188/1234", &Policy::default()).unwrap();
         assert_eq!(summary.kind, LinkKind::Janus);
         assert!(!summary.secure_server);
         assert_eq!(summary.role_hint, None);
@@ -362,7 +399,7 @@ mod tests {
             ("janus+ws://h/salle", "bad-janus-room"),
         ];
         for (text, code) in cases {
-            let problem = parse_link(text.into()).expect_err(text);
+            let problem = check_link(text, &Policy::default()).expect_err(text);
             let sent = to_json(&problem);
             assert_eq!(sent["code"], code, "for {text:?}");
             assert!(!problem.detail.is_empty());
@@ -370,8 +407,22 @@ mod tests {
     }
 
     #[test]
+    fn a_server_outside_the_allowed_list_is_refused_naming_the_policy() {
+        use palabre_policy::parse::RawValue;
+        use palabre_policy::Source;
+        let allowed = [("AllowedServers".to_string(), RawValue::List(vec!["visio.interieur.gouv.fr".into()]))];
+        let policy = Policy::from_values(Source::Registry, allowed).policy;
+        let inside = format!("palabre://visio.interieur.gouv.fr:7443/Cellule?token=t&fp={FP}");
+        assert!(check_link(&inside, &policy).is_ok());
+        let outside = format!("palabre://203.0.113.9:7443/Cellule?token=t&fp={FP}");
+        let problem = check_link(&outside, &policy).expect_err("refused");
+        assert_eq!(problem.code, "server-not-allowed");
+        assert!(problem.detail.contains("AllowedServers"), "{}", problem.detail);
+    }
+
+    #[test]
     fn error_detail_does_not_repeat_the_token() {
-        let problem = parse_link("palabre://h:1/R?token=tok-Secret-42&fp=sha256:zz".into()).unwrap_err();
+        let problem = check_link("palabre://h:1/R?token=tok-Secret-42&fp=sha256:zz", &Policy::default()).unwrap_err();
         assert_eq!(problem.code, "bad-fingerprint");
         assert!(!problem.detail.contains("tok-Secret-42"));
     }

@@ -7,6 +7,8 @@ use std::sync::Mutex;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
+use palabre_policy::Policy;
+
 use crate::commands::{check_link, LinkSummary, Problem};
 
 /// The last link the app was asked to open, kept in Rust (it may carry an access token) for the window to ask
@@ -49,7 +51,7 @@ pub enum OpenedLink {
 
 /// Takes a link opened while the app runs: keeps it, tells the window, and brings the window forward.
 pub fn open<R: Runtime>(app: &AppHandle<R>, text: String) {
-    let opened = match check_link(&text) {
+    let opened = match check_link(&text, &app.state::<Policy>()) {
         Ok(summary) => OpenedLink::Link(summary),
         Err(problem) => OpenedLink::Problem(problem),
     };

@@ -24,6 +24,11 @@ use tauri::Manager;
 use tauri_plugin_deep_link::DeepLinkExt;
 
 fn main() {
+    // Before anything opens a window: installers and IT scripts ask for it on machines with no display.
+    if std::env::args_os().nth(1).is_some_and(|arg| arg == "--version") {
+        println!("palabre {}", env!("CARGO_PKG_VERSION"));
+        return;
+    }
     let launch = LaunchLink::from_args(std::env::args_os().skip(1));
     let result = tauri::Builder::default()
         // First, so that a second `palabre LINK` hands its link to this window and exits before opening its own.
@@ -38,6 +43,8 @@ fn main() {
             let log = paths.app_log_dir().ok().and_then(|dir| diagnostics::start_log(&dir));
             tracing::info!(version = %app.package_info().version, "Palabre starts");
             app.manage(commands::LogFile(log));
+            // After the log, which records what was wrong with the policy's values.
+            app.manage(palabre_policy::Policy::load().policy);
             let config_dir = paths.app_config_dir()?;
             app.manage(settings::SettingsStore::open(&config_dir));
             let handle = app.handle().clone();
@@ -64,6 +71,7 @@ fn main() {
             commands::save_settings,
             commands::diagnostics,
             commands::forget_room,
+            commands::managed,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -472,7 +472,7 @@ fn deb_installs_opens_palabre_links_starts_and_removes_cleanly() {
 }
 
 #[test]
-#[ignore = "`palabre --version` is not implemented yet in src-tauri (launch.rs): enable once it is"]
+#[ignore = "needs dist/ from packaging/build-all, and root: scripts/test.sh runs it"]
 fn installed_palabre_prints_its_version() {
     run(Command::new("dpkg").arg("-i").arg(deb()));
     let out = run(Command::new("/usr/bin/palabre").arg("--version").env_remove("DISPLAY"));

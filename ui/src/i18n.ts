@@ -39,6 +39,8 @@ export const MESSAGES = {
       "home.recent.join": "Rejoindre «\u00a0{room}\u00a0»",
       "home.recent.forget": "Oublier «\u00a0{room}\u00a0»",
       "home.host.title": "Organiser une réunion sur cet ordinateur",
+      "home.host.managed": "Géré par votre organisation\u00a0: organiser une réunion sur cet ordinateur est désactivé.",
+      "home.defaultServer": "Serveur de votre organisation\u00a0: {server}",
       "home.host.explain":
         "Cet ordinateur devient le serveur de la réunion\u00a0: aucune autre installation n’est nécessaire. Les invités de votre réseau la rejoignent avec le lien d’invitation.",
       "home.host.start": "Organiser une réunion ici",
@@ -55,7 +57,17 @@ export const MESSAGES = {
       "prejoin.camera": "Caméra allumée en entrant",
       "prejoin.microphone": "Micro allumé en entrant",
       "prejoin.cameraNote": "Aucune caméra n’est utilisée par cette version\u00a0: une mire de test animée la remplace.",
-      "prejoin.microphoneNote": "Le son n’est pas encore transmis par cette version de l’application.",
+      "prejoin.devices": "Son",
+      "prejoin.devicesLoading": "Recherche du micro et du haut-parleur…",
+      "prejoin.microphoneDevice": "Micro",
+      "prejoin.speakerDevice": "Haut-parleur ou casque",
+      "prejoin.speakerTest": "Tester le haut-parleur",
+      "prejoin.level.label": "Niveau du micro (parlez pour le voir bouger)",
+      "prejoin.level": "{dbfs} décibels",
+      "prejoin.micProblem": "Problème de micro\u00a0: {detail}",
+      "prejoin.noMicrophone": "Aucun micro trouvé\u00a0: vous entrerez sans son (vous entendrez les autres).",
+      "prejoin.noSpeaker": "Aucun haut-parleur trouvé\u00a0: vous n’entendrez pas les autres.",
+      "prejoin.noAudio": "Le son de cet ordinateur n’est pas disponible\u00a0: vous entrerez sans son.",
       "prejoin.join": "Entrer",
       "prejoin.joining": "Connexion à la salle…",
       "prejoin.back": "Retour",
@@ -262,6 +274,14 @@ export const MESSAGES = {
         problem: "Le lien de cette réunion n’est plus dans le trousseau de cet ordinateur.",
         action: "Collez à nouveau le lien reçu dans l’invitation.",
       },
+      "server-not-allowed": {
+        problem: "Votre organisation n’autorise pas les réunions sur ce serveur.",
+        action: "Utilisez un lien vers un serveur de votre organisation, ou adressez-vous à votre service informatique (le détail technique nomme la règle).",
+      },
+      "hosting-disabled": {
+        problem: "Votre organisation ne permet pas d’organiser une réunion sur cet ordinateur.",
+        action: "Demandez un lien de réunion à votre service informatique.",
+      },
       // Not a link error: the check itself could not run.
       "unexpected": {
         problem: "La vérification n’a pas pu avoir lieu.",
@@ -300,6 +320,8 @@ export const MESSAGES = {
       "home.recent.join": "Join “{room}”",
       "home.recent.forget": "Forget “{room}”",
       "home.host.title": "Host a meeting on this computer",
+      "home.host.managed": "Managed by your organisation: hosting a meeting on this computer is turned off.",
+      "home.defaultServer": "Your organisation's server: {server}",
       "home.host.explain":
         "This computer becomes the meeting's server: nothing else to install. Guests on your network join with the invitation link.",
       "home.host.start": "Host a meeting here",
@@ -316,7 +338,17 @@ export const MESSAGES = {
       "prejoin.camera": "Camera on when I enter",
       "prejoin.microphone": "Microphone on when I enter",
       "prejoin.cameraNote": "This version uses no camera: a moving test pattern stands in for it.",
-      "prejoin.microphoneNote": "This version of the app does not send or play sound yet.",
+      "prejoin.devices": "Sound",
+      "prejoin.devicesLoading": "Looking for the microphone and speaker…",
+      "prejoin.microphoneDevice": "Microphone",
+      "prejoin.speakerDevice": "Speaker or headset",
+      "prejoin.speakerTest": "Test the speaker",
+      "prejoin.level.label": "Microphone level (speak to see it move)",
+      "prejoin.level": "{dbfs} decibels",
+      "prejoin.micProblem": "Microphone problem: {detail}",
+      "prejoin.noMicrophone": "No microphone found: you will enter without sound (you will hear the others).",
+      "prejoin.noSpeaker": "No speaker found: you will not hear the others.",
+      "prejoin.noAudio": "This computer's sound is not available: you will enter without sound.",
       "prejoin.join": "Enter",
       "prejoin.joining": "Connecting to the room…",
       "prejoin.back": "Back",
@@ -516,6 +548,14 @@ export const MESSAGES = {
       "recent-room-lost": {
         problem: "This meeting's link is no longer in this computer's keyring.",
         action: "Paste the link from the invitation again.",
+      },
+      "server-not-allowed": {
+        problem: "Your organisation does not allow meetings on this server.",
+        action: "Use a link to one of your organisation's servers, or ask your IT department (the technical detail names the rule).",
+      },
+      "hosting-disabled": {
+        problem: "Your organisation does not allow hosting a meeting on this computer.",
+        action: "Ask your IT department for a meeting link.",
       },
       // Not a link error: the check itself could not run.
       "unexpected": {

@@ -6,14 +6,17 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 import type {
   Announcement,
+  Devices,
   HostedRoom,
-  JoinTarget,
   LinkSummary,
+  Managed,
   MeetingAction,
   MeetingView,
+  MicLevel,
   Problem,
   Settings,
 } from "./types";
+import type { JoinChoice } from "./screens/prejoin";
 
 function asProblem(error: unknown): Problem {
   if (error && typeof error === "object" && typeof (error as Problem).code === "string") {
@@ -35,16 +38,10 @@ export const shell = {
   parseLink: (text: string) => call<LinkSummary>("parse_link", { text }),
   launchLink: () => call<LinkSummary | null>("launch_link"),
   hostMeeting: () => call<HostedRoom>("host_meeting"),
-  joinMeeting: (
-    target: JoinTarget,
-    name: string,
-    cameraOn: boolean,
-    microphoneOn: boolean,
-    onVideo: (frame: ArrayBuffer) => void,
-  ) => {
+  joinMeeting: (choice: JoinChoice, onVideo: (frame: ArrayBuffer) => void) => {
     const video = new Channel<ArrayBuffer>();
     video.onmessage = onVideo;
-    return call<MeetingView>("join_meeting", { target, name, cameraOn, microphoneOn, video });
+    return call<MeetingView>("join_meeting", { ...choice, video });
   },
   leaveMeeting: () => call<void>("leave_meeting"),
   meetingView: () => call<MeetingView | null>("meeting_view"),
@@ -53,6 +50,11 @@ export const shell = {
   saveSettings: (change: Partial<Settings>) => call<Settings>("save_settings", change),
   diagnostics: () => call<string>("diagnostics"),
   forgetRoom: (id: string) => call<Settings>("forget_room", { id }),
+  managed: () => call<Managed>("managed"),
+  devices: () => call<Devices>("devices"),
+  startMicMeter: (id: string | null) => call<void>("start_mic_meter", { id }),
+  stopMicMeter: () => call<void>("stop_mic_meter"),
+  playTestSound: (id: string | null) => call<void>("play_test_sound", { id }),
 };
 
 export function onMeetingView(handler: (view: MeetingView) => void): Promise<UnlistenFn> {
@@ -64,6 +66,10 @@ export type OpenedLink = { link: LinkSummary } | { problem: Problem };
 
 export function onOpenedLink(handler: (opened: OpenedLink) => void): Promise<UnlistenFn> {
   return listen<OpenedLink>("open-link", (event) => handler(event.payload));
+}
+
+export function onMicLevel(handler: (level: MicLevel) => void): Promise<UnlistenFn> {
+  return listen<MicLevel>("mic-level", (event) => handler(event.payload));
 }
 
 export function onMeetingEvent(handler: (announcement: Announcement) => void): Promise<UnlistenFn> {

@@ -6,7 +6,7 @@ import { copyText } from "./clipboard";
 import { h } from "./dom";
 import { elapsed } from "./format";
 import { DEFAULT_LANGUAGE, isLanguage, type Language, languageName, otherLanguage, pickLanguage } from "./i18n";
-import { onMeetingEvent, onMeetingView, onOpenedLink, type OpenedLink, shell } from "./ipc";
+import { onMeetingEvent, onMeetingView, onMicLevel, onOpenedLink, type OpenedLink, shell } from "./ipc";
 import { CallScreen } from "./screens/call";
 import { HomeScreen } from "./screens/home";
 import { type JoinChoice, PrejoinScreen } from "./screens/prejoin";
@@ -71,7 +71,8 @@ function render() {
 
 async function home(problem?: Problem) {
   const recent = await shell.settings().then((settings) => settings.recent, () => []);
-  const screen = new HomeScreen(ui, recent, { prepare });
+  const managed = await shell.managed().catch(() => ({ hosting_disabled: false }));
+  const screen = new HomeScreen(ui, recent, managed, { prepare });
   show(screen);
   if (problem) {
     screen.showProblem(problem);
@@ -88,7 +89,7 @@ async function join(choice: JoinChoice): Promise<Problem | null> {
   await video.probe();
   let view;
   try {
-    view = await shell.joinMeeting(choice.target, choice.name, choice.cameraOn, choice.microphoneOn, (buffer) => {
+    view = await shell.joinMeeting(choice, (buffer) => {
       const frame = readFrame(buffer);
       if (frame) {
         video.push(frame);
@@ -198,6 +199,11 @@ async function start() {
   await onMeetingView((view) => call?.update(view));
   await onMeetingEvent(announce);
   await onOpenedLink(opened);
+  await onMicLevel((level) => {
+    if (screen instanceof PrejoinScreen) {
+      screen.showLevel(level);
+    }
+  });
   try {
     const info = await shell.appInfo();
     document.getElementById("app-version")!.textContent = t(ui, "app.version", { version: info.version });

@@ -105,3 +105,23 @@ export interface RecentRoom {
   server: string;
   joined_at: number;
 }
+
+/** A microphone or speaker (src-tauri/device_check.rs). */
+export interface Device {
+  id: string;
+  name: string;
+  is_default: boolean;
+}
+
+export interface Devices {
+  microphones: Device[];
+  speakers: Device[];
+}
+
+export type MicLevel = { kind: "level"; dbfs: number } | { kind: "problem"; detail: string };
+
+/** What IT decided for this computer (src-tauri/commands.rs `managed`). */
+export interface Managed {
+  hosting_disabled: boolean;
+  default_server?: string;
+}

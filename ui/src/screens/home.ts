@@ -3,7 +3,7 @@
 import { copyText } from "../clipboard";
 import { h } from "../dom";
 import { shell } from "../ipc";
-import type { HostedRoom, JoinTarget, LinkSummary, Problem, RecentRoom } from "../types";
+import type { HostedRoom, JoinTarget, LinkSummary, Managed, Problem, RecentRoom } from "../types";
 import { problemView, t, type Ui } from "../ui";
 
 export interface HomeActions {
@@ -21,6 +21,7 @@ export class HomeScreen {
   constructor(
     private ui: Ui,
     private recent: RecentRoom[],
+    private managed: Managed,
     private actions: HomeActions,
   ) {}
 
@@ -50,6 +51,9 @@ export class HomeScreen {
       { id: "link-form", className: "link-form", novalidate: true },
       h("label", { for: "link-input" }, t(ui, "link.label")),
       h("p", { id: "link-hint", className: "hint" }, t(ui, "link.hint")),
+      this.managed.default_server
+        ? h("p", { className: "hint", id: "default-server" }, t(ui, "home.defaultServer", { server: this.managed.default_server }))
+        : "",
       h("div", { className: "field-row" }, input, h("button", { type: "submit", id: "link-continue" }, t(ui, "home.join"))),
     );
     form.addEventListener("submit", (event) => {
@@ -126,6 +130,10 @@ export class HomeScreen {
       h("h3", { id: "host-title" }, t(ui, "home.host.title")),
       h("p", { className: "hint" }, t(ui, "home.host.explain")),
     );
+    if (this.managed.hosting_disabled) {
+      section.append(h("p", { id: "host-managed" }, t(ui, "home.host.managed")));
+      return section;
+    }
     if (!this.hosted) {
       section.append(h("button", { type: "button", id: "host-start", onclick: () => void this.host() }, t(ui, "home.host.start")));
       return section;

@@ -1,14 +1,21 @@
-// Pre-join: who you are and how you enter (camera, microphone), then join.
+// Pre-join: who you are and how you enter (camera, microphone, speaker, each checked here), then join.
 
 import { h } from "../dom";
-import type { JoinTarget, Problem } from "../types";
+import { shell } from "../ipc";
+import type { Device, Devices, JoinTarget, MicLevel, Problem } from "../types";
 import { problemView, t, type Ui } from "../ui";
+
+/** The meter's scale: below -60 dBFS is silence to the ear, 0 is the loudest a microphone gives. */
+const METER_FLOOR_DBFS = -60;
 
 export interface JoinChoice {
   target: JoinTarget;
   name: string;
   cameraOn: boolean;
   microphoneOn: boolean;
+  /** Device ids; null for the system's default. */
+  microphone: string | null;
+  speaker: string | null;
 }
 
 export interface PrejoinActions {
@@ -24,6 +31,15 @@ export class PrejoinScreen {
   private joining = false;
   private problem: Problem | null = null;
   private nameMissing = false;
+  private devices: Devices | null = null;
+  private devicesProblem: Problem | null = null;
+  private microphone: string | null = null;
+  private speaker: string | null = null;
+  private meter = h("meter", { id: "mic-level", min: METER_FLOOR_DBFS, max: 0, low: -40, high: -6, optimum: -20 });
+  private meterNote = h("p", { id: "mic-level-note", className: "hint", "aria-live": "polite" });
+  private testing = false;
+  // Updated alone when the devices arrive or a test sound plays, so that the name being typed keeps its focus.
+  private devicesBox = h("div", { id: "devices" });
 
   constructor(
     private ui: Ui,
@@ -33,10 +49,104 @@ export class PrejoinScreen {
     private actions: PrejoinActions,
   ) {
     this.name = rememberedName;
+    this.meter.setAttribute("value", String(METER_FLOOR_DBFS));
+    void this.loadDevices();
+  }
+
+  /** Stops the microphone meter: the screen is going away. */
+  close() {
+    void shell.stopMicMeter();
+  }
+
+  /** A reading of the microphone meter (event `mic-level`). */
+  showLevel(level: MicLevel) {
+    if (level.kind === "problem") {
+      this.meterNote.textContent = t(this.ui, "prejoin.micProblem", { detail: level.detail });
+      return;
+    }
+    const dbfs = Math.max(METER_FLOOR_DBFS, Math.min(0, level.dbfs));
+    this.meter.setAttribute("value", dbfs.toFixed(1));
+    this.meter.setAttribute("aria-valuetext", t(this.ui, "prejoin.level", { dbfs: Math.round(dbfs) }));
+  }
+
+  private async loadDevices() {
+    try {
+      this.devices = await shell.devices();
+      this.microphone = preferred(this.devices.microphones);
+      this.speaker = preferred(this.devices.speakers);
+      if (this.devices.microphones.length > 0) {
+        await shell.startMicMeter(this.microphone);
+      }
+    } catch (problem) {
+      this.devicesProblem = problem as Problem;
+    }
+    this.renderDevices();
+  }
+
+  private renderDevices() {
+    this.devicesBox.replaceChildren(this.devicesSection());
+  }
+
+  private devicesSection(): HTMLElement {
+    const ui = this.ui;
+    const section = h("fieldset", { className: "devices" }, h("legend", {}, t(ui, "prejoin.devices")));
+    if (this.devicesProblem) {
+      section.append(h("p", { className: "problem" }, t(ui, "prejoin.noAudio"), " ", this.devicesProblem.detail));
+      return section;
+    }
+    if (!this.devices) {
+      section.append(h("p", { className: "hint" }, t(ui, "prejoin.devicesLoading")));
+      return section;
+    }
+    const picker = (id: string, label: string, list: Device[], chosen: string | null, pick: (id: string) => void) => {
+      const select = h("select", { id }, ...list.map((d) => h("option", { value: d.id, selected: d.id === chosen }, d.name)));
+      select.addEventListener("change", () => pick(select.value));
+      return [h("label", { for: id }, label), select];
+    };
+    if (this.devices.microphones.length === 0) {
+      section.append(h("p", { className: "hint" }, t(ui, "prejoin.noMicrophone")));
+    } else {
+      section.append(
+        ...picker("microphone-select", t(ui, "prejoin.microphoneDevice"), this.devices.microphones, this.microphone, (id) => {
+          this.microphone = id;
+          void shell.startMicMeter(id).catch((problem: Problem) => this.showLevel({ kind: "problem", detail: problem.detail }));
+        }),
+        h("label", { for: "mic-level" }, t(ui, "prejoin.level.label")),
+        this.meter,
+        this.meterNote,
+      );
+    }
+    if (this.devices.speakers.length === 0) {
+      section.append(h("p", { className: "hint" }, t(ui, "prejoin.noSpeaker")));
+    } else {
+      section.append(
+        ...picker("speaker-select", t(ui, "prejoin.speakerDevice"), this.devices.speakers, this.speaker, (id) => (this.speaker = id)),
+        h(
+          "button",
+          { type: "button", id: "speaker-test", className: "small", disabled: this.testing, onclick: () => void this.testSpeaker() },
+          t(ui, "prejoin.speakerTest"),
+        ),
+      );
+    }
+    return section;
+  }
+
+  private async testSpeaker() {
+    this.testing = true;
+    this.renderDevices();
+    try {
+      await shell.playTestSound(this.speaker);
+    } catch (problem) {
+      this.meterNote.textContent = (problem as Problem).detail;
+    }
+    this.testing = false;
+    this.renderDevices();
+    document.getElementById("speaker-test")?.focus();
   }
 
   render() {
     const ui = this.ui;
+    this.renderDevices();
     const name = h("input", {
       id: "name-input",
       type: "text",
@@ -63,7 +173,7 @@ export class PrejoinScreen {
       toggle("camera-on", t(ui, "prejoin.camera"), this.cameraOn, (on) => (this.cameraOn = on)),
       h("p", { className: "hint" }, t(ui, "prejoin.cameraNote")),
       toggle("microphone-on", t(ui, "prejoin.microphone"), this.microphoneOn, (on) => (this.microphoneOn = on)),
-      h("p", { className: "hint" }, t(ui, "prejoin.microphoneNote")),
+      this.devicesBox,
       h(
         "div",
         { className: "buttons" },
@@ -98,7 +208,15 @@ export class PrejoinScreen {
     this.joining = true;
     this.problem = null;
     this.render();
-    const choice = { target: this.target, name, cameraOn: this.cameraOn, microphoneOn: this.microphoneOn };
+    await shell.stopMicMeter().catch(() => undefined);
+    const choice = {
+      target: this.target,
+      name,
+      cameraOn: this.cameraOn,
+      microphoneOn: this.microphoneOn,
+      microphone: this.microphone,
+      speaker: this.speaker,
+    };
     this.problem = await this.actions.join(choice);
     this.joining = false;
     if (this.problem) {
@@ -106,4 +224,9 @@ export class PrejoinScreen {
       document.getElementById("join")?.focus();
     }
   }
+}
+
+/** The system's default device, else the first one; null when there is none. */
+function preferred(list: Device[]): string | null {
+  return (list.find((d) => d.is_default) ?? list[0])?.id ?? null;
 }
