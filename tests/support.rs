@@ -1,6 +1,8 @@
 //! Running Palabre's binaries as a user would: separate processes, real sockets, their stdout, stderr and
 //! reports. The binaries come from the same target directory as the test (`cargo build --workspace` first).
 
+pub mod media_check;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};

@@ -29,7 +29,7 @@ pub struct AudioClip {
 impl AudioClip {
     /// Decodes a whole WAV stream. Errors say what is wrong with the file.
     pub fn from_wav(reader: impl Read) -> Result<Self, MediaFileError> {
-        let mut wav = hound::WavReader::new(reader).map_err(wav_error)?;
+        let mut wav = hound::WavReader::new(reader).map_err(header_error)?;
         let spec = wav.spec();
         let channels = usize::from(spec.channels);
         if channels == 0 {
@@ -133,6 +133,14 @@ impl<W: Write + Seek> WavRecorder<W> {
 
 fn to_i16(sample: f32) -> i16 {
     (sample * 32768.0).round().clamp(i16::MIN as f32, i16::MAX as f32) as i16
+}
+
+/// While reading the header, hound reports a file that ends too soon as an I/O error.
+fn header_error(error: hound::Error) -> MediaFileError {
+    match error {
+        hound::Error::IoError(_) => MediaFileError::invalid("WAV", "its header is cut short (the file is truncated or corrupt)"),
+        other => wav_error(other),
+    }
 }
 
 /// While reading samples, hound reports a data chunk shorter than its header declares as an I/O error.

@@ -5,6 +5,7 @@
 //! model's changes into events. Media runs beside it in its own tasks.
 
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,7 +17,8 @@ use tokio::task::JoinHandle;
 
 use crate::adapter::{self, RoomConnection, RoomEvent};
 use crate::error::CallError;
-use crate::local_media::{local_tracks, start_sources, AudioSource, LocalState, VideoSource};
+use crate::local_media::{local_tracks_for, open_sources, start_sources, AudioSource, LocalState, VideoSource};
+use crate::recording::Recorder;
 use crate::remote_media;
 use crate::stats::CallStats;
 
@@ -30,6 +32,15 @@ pub struct CallOptions {
     pub audio: AudioSource,
     /// Unmute at once when a moderator asks (for bots and tests; a person is asked in the UI).
     pub accept_unmute_requests: bool,
+    /// Where received media goes besides the stats.
+    pub media: MediaOptions,
+}
+
+/// What to do with received media; the default only counts it.
+#[derive(Debug, Clone, Default)]
+pub struct MediaOptions {
+    /// Record what we decode from each remote participant into `DIR/<name>.y4m` and `DIR/<name>.wav`.
+    pub record_dir: Option<PathBuf>,
 }
 
 /// What happened in the call, named for what the user sees.
@@ -65,6 +76,7 @@ pub struct Call {
     conference: Arc<Mutex<Conference>>,
     stats: Arc<Mutex<CallStats>>,
     local: Arc<LocalState>,
+    recorder: Option<Arc<Recorder>>,
     /// When the room let us in.
     pub joined_at: Instant,
     tasks: Vec<JoinHandle<()>>,
@@ -72,7 +84,17 @@ pub struct Call {
 
 /// Joins the room `options.link` names and starts sending and receiving.
 pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver<CallEvent>), CallError> {
-    let tracks = local_tracks(options.video, options.audio);
+    // Files are checked before we connect: nobody sees us join with a source that cannot play.
+    let sources = open_sources(&options.video, &options.audio)?;
+    let stats = Arc::new(Mutex::new(CallStats::default()));
+    let recorder = match &options.media.record_dir {
+        Some(dir) => {
+            let stats = stats.clone();
+            Some(Recorder::new(dir, move |error| stats.lock().expect("stats lock").errors.push(error))?)
+        }
+        None => None,
+    };
+    let tracks = local_tracks_for(&options.video, &options.audio);
     let (room_events_tx, room_events) = mpsc::unbounded_channel();
     let room: Arc<dyn RoomConnection> =
         adapter::connect(&options.link, &options.name, &tracks, room_events_tx).await?.into();
@@ -80,7 +102,6 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
     let (events_tx, events) = mpsc::unbounded_channel();
     let (actions, actions_rx) = mpsc::unbounded_channel();
     let conference = Arc::new(Mutex::new(Conference::new()));
-    let stats = Arc::new(Mutex::new(CallStats::default()));
     let local = Arc::new(LocalState::default());
 
     let driver = Driver {
@@ -91,9 +112,10 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
         events: events_tx.clone(),
         started: joined_at,
         accept_unmute_requests: options.accept_unmute_requests,
+        recorder: recorder.clone(),
     };
     let mut tasks = vec![tokio::spawn(driver.run(room_events, actions_rx))];
-    for source in start_sources(&tracks, options.video, options.audio, local.clone()) {
+    for source in start_sources(&tracks, sources, local.clone()) {
         let (events, stats) = (events_tx.clone(), stats.clone());
         tasks.push(tokio::spawn(async move {
             if let Ok(Err(error)) = source.await {
@@ -103,7 +125,7 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
             }
         }));
     }
-    Ok((Call { room, actions, conference, stats, local, joined_at, tasks }, events))
+    Ok((Call { room, actions, conference, stats, local, recorder, joined_at, tasks }, events))
 }
 
 impl Call {
@@ -178,12 +200,21 @@ impl Call {
         self.room.round_trip_ms().await
     }
 
-    /// Leaves the room: the others see us go at once, not after a timeout.
+    /// Leaves the room: the others see us go at once, not after a timeout. Recordings are closed.
     pub async fn leave(self) {
         for task in &self.tasks {
             task.abort();
         }
         self.room.leave().await;
+        self.finish_recordings();
+    }
+
+    /// Closes the recordings (also done by [`Call::leave`] and when the room ends the call); what is
+    /// decoded afterwards is not recorded.
+    pub fn finish_recordings(&self) {
+        if let Some(recorder) = &self.recorder {
+            recorder.finish_all();
+        }
     }
 }
 
@@ -195,6 +226,7 @@ struct Driver {
     events: mpsc::UnboundedSender<CallEvent>,
     started: Instant,
     accept_unmute_requests: bool,
+    recorder: Option<Arc<Recorder>>,
 }
 
 impl Driver {
@@ -218,10 +250,21 @@ impl Driver {
                         continue;
                     }
                     RoomEvent::Track { owner, track, request_keyframe } => {
-                        tokio::spawn(remote_media::receive(owner, track, request_keyframe, self.stats.clone()));
+                        let recording = self.recorder.as_ref().and_then(|recorder| {
+                            let name = self.conference.lock().expect("conference lock").participant(owner)
+                                .map_or_else(|| format!("participant {owner}"), |p| p.info.name.clone());
+                            match track.kind() {
+                                webrtc::rtp_transceiver::rtp_codec::RTPCodecType::Video => Some(recorder.video(owner, &name)),
+                                _ => recorder.audio(owner, &name),
+                            }
+                        });
+                        tokio::spawn(remote_media::receive(owner, track, request_keyframe, self.stats.clone(), recording));
                         continue;
                     }
                     RoomEvent::Closed(error) => {
+                        if let Some(recorder) = &self.recorder {
+                            recorder.finish_all();
+                        }
                         let _ = self.events.send(CallEvent::Ended(error));
                         return;
                     }

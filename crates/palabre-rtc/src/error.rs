@@ -27,6 +27,10 @@ pub enum CallError {
     Protocol(String),
     #[error("the media connection failed: {0}")]
     WebRtc(#[from] webrtc::Error),
+    #[error("cannot use {path}: {reason}")]
+    MediaFile { path: String, reason: String },
+    #[error("cannot record into {path}: {reason}")]
+    Recording { path: String, reason: String },
     #[error("media processing failed: {0}")]
     Media(#[from] CodecError),
     #[error("the Janus room {0} does not exist on this server: check the room number in the link")]

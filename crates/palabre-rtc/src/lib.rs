@@ -5,21 +5,23 @@
 //! join(CallOptions) ─> adapter::connect ─> RoomConnection (embedded, janus)
 //!        │                                   │ RoomEvent
 //!        ├─ local_media: sources → encoders → local tracks
-//!        ├─ remote_media: remote tracks → decoders → stats
+//!        ├─ remote_media: remote tracks → decoders → stats, recording
 //!        └─ call::Driver: RoomEvent / user actions → palabre_core::Conference → app messages, CallEvent
 //! ```
 
 pub mod adapter;
+mod audio_sequence;
 pub mod call;
 mod connections;
 mod embedded;
 pub mod error;
 mod janus;
 pub mod local_media;
+pub mod recording;
 mod remote_media;
 pub mod stats;
 
-pub use call::{join, Call, CallEvent, CallOptions};
+pub use call::{join, Call, CallEvent, CallOptions, MediaOptions};
 pub use error::CallError;
 pub use local_media::{AudioSource, VideoSource};
 pub use stats::{CallStats, RemoteMedia};

@@ -4,12 +4,18 @@
 //! 20 ms). Muting stops the flow of samples rather than sending black or silence, which saves the bandwidth a
 //! poor link needs.
 
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use palabre_media::{OpusEncoder, TestPattern, Tone, Vp8Config, Vp8Encoder, FRAME_MS};
+use palabre_media::{
+    AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoFrame, Vp8Config, Vp8Encoder, Y4mReader,
+    FRAME_MS,
+};
 use palabre_net::rtcp::asks_for_keyframe;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -23,18 +29,98 @@ use crate::adapter::LocalTracks;
 use crate::error::CallError;
 
 /// Where our video comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VideoSource {
     None,
     /// A moving pattern with each frame's number drawn in, for tests and demos on machines without a camera.
     TestPattern { width: u32, height: u32, fps: u32 },
+    /// A YUV4MPEG2 file (8-bit 4:2:0) played at its own frame rate, in a loop until the call ends.
+    File(PathBuf),
 }
 
 /// Where our audio comes from.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AudioSource {
     None,
     Tone { frequency_hz: f32 },
+    /// A WAV file (any PCM or float format; other rates are resampled to 48 kHz), played in a loop until the
+    /// call ends.
+    File(PathBuf),
+}
+
+/// Sources opened and checked before the call connects, so a bad file is refused before anyone sees us join.
+pub struct OpenedSources {
+    video: Option<(VideoFeed, Vp8Config)>,
+    audio: Option<AudioFeed>,
+}
+
+enum VideoFeed {
+    Pattern(TestPattern),
+    File { reader: Y4mReader<BufReader<File>>, path: PathBuf },
+}
+
+impl VideoFeed {
+    fn frame(&mut self, index: u32) -> Result<VideoFrame, CallError> {
+        match self {
+            VideoFeed::Pattern(pattern) => Ok(pattern.frame(index)),
+            VideoFeed::File { reader, path } => {
+                let read = |reader: &mut Y4mReader<_>| reader.read_frame().map_err(|e| file_error(path, e));
+                match read(reader)? {
+                    Some(frame) => Ok(frame),
+                    None => {
+                        reader.rewind().map_err(|e| file_error(path, e))?;
+                        read(reader)?.ok_or_else(|| file_error(path, MediaFileError::Io(std::io::ErrorKind::UnexpectedEof.into())))
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum AudioFeed {
+    Tone(Tone),
+    Clip(AudioClip),
+}
+
+impl AudioFeed {
+    fn frame(&mut self, index: u64) -> AudioFrame {
+        match self {
+            AudioFeed::Tone(tone) => tone.next_frame(),
+            AudioFeed::Clip(clip) => clip.looped_frame(index),
+        }
+    }
+}
+
+/// Opens and checks the files among the sources (a y4m is walked to its end, a WAV decoded whole).
+pub fn open_sources(video: &VideoSource, audio: &AudioSource) -> Result<OpenedSources, CallError> {
+    let video = match video {
+        VideoSource::None => None,
+        &VideoSource::TestPattern { width, height, fps } => Some((
+            VideoFeed::Pattern(TestPattern::new(width, height)),
+            Vp8Config { width, height, fps, bitrate_kbps: VIDEO_BITRATE_KBPS },
+        )),
+        VideoSource::File(path) => {
+            let file = File::open(path).map_err(|e| file_error(path, e.into()))?;
+            let mut reader = Y4mReader::new(BufReader::new(file)).map_err(|e| file_error(path, e))?;
+            reader.check_all_frames().map_err(|e| file_error(path, e))?;
+            let header = reader.header();
+            let config = Vp8Config { width: header.width, height: header.height, fps: header.fps(), bitrate_kbps: VIDEO_BITRATE_KBPS };
+            Some((VideoFeed::File { reader, path: path.clone() }, config))
+        }
+    };
+    let audio = match audio {
+        AudioSource::None => None,
+        &AudioSource::Tone { frequency_hz } => Some(AudioFeed::Tone(Tone::new(frequency_hz))),
+        AudioSource::File(path) => {
+            let file = File::open(path).map_err(|e| file_error(path, e.into()))?;
+            Some(AudioFeed::Clip(AudioClip::from_wav(BufReader::new(file)).map_err(|e| file_error(path, e))?))
+        }
+    };
+    Ok(OpenedSources { video, audio })
+}
+
+fn file_error(path: &Path, error: MediaFileError) -> CallError {
+    CallError::MediaFile { path: path.display().to_string(), reason: error.to_string() }
 }
 
 /// Starting bitrates; the engine will adapt them to the link in a later step.
@@ -53,6 +139,11 @@ pub struct LocalState {
 
 /// Makes the tracks the sources will feed.
 pub fn local_tracks(video: VideoSource, audio: AudioSource) -> LocalTracks {
+    local_tracks_for(&video, &audio)
+}
+
+/// [`local_tracks`] without giving up the sources.
+pub fn local_tracks_for(video: &VideoSource, audio: &AudioSource) -> LocalTracks {
     let track = |mime: &str, clock_rate, channels, fmtp: &str, kind: &str| {
         let codec = RTCRtpCodecCapability {
             mime_type: mime.to_string(),
@@ -64,8 +155,8 @@ pub fn local_tracks(video: VideoSource, audio: AudioSource) -> LocalTracks {
         Arc::new(TrackLocalStaticSample::new(codec, kind.to_string(), "palabre".to_string()))
     };
     LocalTracks {
-        audio: (audio != AudioSource::None).then(|| track(MIME_TYPE_OPUS, 48_000, 2, "minptime=10;useinbandfec=1", "audio")),
-        video: (video != VideoSource::None).then(|| track(MIME_TYPE_VP8, 90_000, 0, "", "video")),
+        audio: (*audio != AudioSource::None).then(|| track(MIME_TYPE_OPUS, 48_000, 2, "minptime=10;useinbandfec=1", "audio")),
+        video: (*video != VideoSource::None).then(|| track(MIME_TYPE_VP8, 90_000, 0, "", "video")),
         keyframe_requested: Arc::new(AtomicBool::new(false)),
     }
 }
@@ -73,17 +164,15 @@ pub fn local_tracks(video: VideoSource, audio: AudioSource) -> LocalTracks {
 /// Starts feeding the tracks; the tasks end when the tracks can no longer be written (the call ended).
 pub fn start_sources(
     tracks: &LocalTracks,
-    video: VideoSource,
-    audio: AudioSource,
+    sources: OpenedSources,
     state: Arc<LocalState>,
 ) -> Vec<JoinHandle<Result<(), CallError>>> {
     let mut tasks = Vec::new();
-    if let (Some(track), VideoSource::TestPattern { width, height, fps }) = (&tracks.video, video) {
-        let config = Vp8Config { width, height, fps, bitrate_kbps: VIDEO_BITRATE_KBPS };
-        tasks.push(tokio::spawn(send_test_pattern(track.clone(), config, tracks.keyframe_requested.clone(), state.clone())));
+    if let (Some(track), Some((feed, config))) = (&tracks.video, sources.video) {
+        tasks.push(tokio::spawn(send_video(track.clone(), feed, config, tracks.keyframe_requested.clone(), state.clone())));
     }
-    if let (Some(track), AudioSource::Tone { frequency_hz }) = (&tracks.audio, audio) {
-        tasks.push(tokio::spawn(send_tone(track.clone(), frequency_hz, state)));
+    if let (Some(track), Some(feed)) = (&tracks.audio, sources.audio) {
+        tasks.push(tokio::spawn(send_audio(track.clone(), feed, state)));
     }
     tasks
 }
@@ -99,14 +188,14 @@ pub fn watch_keyframe_requests(sender: Arc<RTCRtpSender>, flag: Arc<AtomicBool>)
     });
 }
 
-async fn send_test_pattern(
+async fn send_video(
     track: Arc<TrackLocalStaticSample>,
+    mut feed: VideoFeed,
     config: Vp8Config,
     keyframe_requested: Arc<AtomicBool>,
     state: Arc<LocalState>,
 ) -> Result<(), CallError> {
     let mut encoder = Vp8Encoder::new(config)?;
-    let mut pattern = TestPattern::new(config.width, config.height);
     let frame_duration = Duration::from_secs(1) / config.fps.max(1);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -117,7 +206,7 @@ async fn send_test_pattern(
         if state.video_muted.load(Ordering::Relaxed) {
             continue;
         }
-        let frame = pattern.frame(index);
+        let frame = feed.frame(index)?;
         let pts_ms = started.elapsed().as_millis() as i64;
         let force_keyframe = keyframe_requested.swap(false, Ordering::Relaxed);
         for encoded in encoder.encode(&frame, pts_ms, force_keyframe)? {
@@ -132,15 +221,14 @@ async fn send_test_pattern(
     Ok(())
 }
 
-async fn send_tone(track: Arc<TrackLocalStaticSample>, frequency_hz: f32, state: Arc<LocalState>) -> Result<(), CallError> {
+async fn send_audio(track: Arc<TrackLocalStaticSample>, mut feed: AudioFeed, state: Arc<LocalState>) -> Result<(), CallError> {
     let mut encoder = OpusEncoder::new(OPUS_BITRATE_BPS)?;
-    let mut tone = Tone::new(frequency_hz);
     let frame_duration = Duration::from_millis(FRAME_MS);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    loop {
+    for index in 0u64.. {
         ticker.tick().await;
-        let frame = tone.next_frame();
+        let frame = feed.frame(index);
         if state.audio_muted.load(Ordering::Relaxed) {
             continue;
         }
@@ -152,4 +240,5 @@ async fn send_tone(track: Arc<TrackLocalStaticSample>, frequency_hz: f32, state:
         }
         state.audio_frames_sent.fetch_add(1, Ordering::Relaxed);
     }
+    Ok(())
 }
