@@ -4,6 +4,7 @@
 //! [--record DIR] [--duration SECS] [--do SECS:ACTION]... [--report FILE]` — the flags and the report's fields are a contract that scripts outside
 //! the test suite rely on: extend them, never rename them.
 
+mod devices;
 mod report;
 mod script;
 
@@ -13,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use palabre_core::Link;
-use palabre_rtc::{join, AudioSource, CallError, CallEvent, CallOptions, MediaOptions, VideoSource};
+use palabre_rtc::{join, AudioSource, CallError, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VideoSource};
 
 use crate::report::{Report, Roster};
 use crate::script::ScheduledAction;
@@ -29,6 +30,12 @@ struct Cli {
 enum Command {
     /// Join a meeting by its link, send synthetic media, and report what was received.
     Join(JoinArgs),
+    /// List the microphones and speakers, with the ids --mic and --speaker take.
+    Devices {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -41,9 +48,17 @@ struct JoinArgs {
     /// What to send as video: test-pattern, none, or a YUV4MPEG2 file (8-bit 4:2:0, played in a loop).
     #[arg(long, default_value = "test-pattern", value_parser = VideoChoice::parse)]
     video: VideoChoice,
-    /// What to send as audio: tone, none, or a WAV file (played in a loop; other rates are resampled).
+    /// What to send as audio: tone, none, mic (the --mic device), or a WAV file (played in a loop; other
+    /// rates are resampled).
     #[arg(long, default_value = "tone", value_parser = AudioChoice::parse)]
     audio: AudioChoice,
+    /// The microphone for --audio mic, by its id from `palabre-cli devices` (default: the system's).
+    #[arg(long, value_name = "ID")]
+    mic: Option<String>,
+    /// Play what the others say: `default`, `none`, or a speaker id from `palabre-cli devices` (default: the
+    /// system speaker with --audio mic, none otherwise).
+    #[arg(long, value_name = "ID")]
+    speaker: Option<String>,
     /// Record what is received from each participant into DIR/<name>.y4m and DIR/<name>.wav.
     #[arg(long, value_name = "DIR")]
     record: Option<PathBuf>,
@@ -93,6 +108,7 @@ impl VideoChoice {
 enum AudioChoice {
     Tone,
     None,
+    Mic,
     File(PathBuf),
 }
 
@@ -101,8 +117,9 @@ impl AudioChoice {
         match text {
             "tone" => Ok(Self::Tone),
             "none" => Ok(Self::None),
+            "mic" => Ok(Self::Mic),
             path if path.ends_with(".wav") => Ok(Self::File(path.into())),
-            _ => Err("expected tone, none, or a .wav file".into()),
+            _ => Err("expected tone, none, mic, or a .wav file".into()),
         }
     }
 }
@@ -122,7 +139,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
         .init();
-    let Command::Join(args) = Cli::parse().command;
+    let args = match Cli::parse().command {
+        Command::Join(args) => args,
+        Command::Devices { json } => return devices::print(json),
+    };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let mut report = Report::new(process_start);
     let outcome = runtime.block_on(run_join(&args, &mut report));
@@ -155,6 +175,14 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         AudioChoice::Tone => AudioSource::Tone { frequency_hz: 440.0 },
         AudioChoice::None => AudioSource::None,
         AudioChoice::File(path) => AudioSource::File(path.clone()),
+        AudioChoice::Mic => AudioSource::Microphone { device: args.mic.clone() },
+    };
+    let speaker = match args.speaker.as_deref() {
+        Some("none") => SpeakerChoice::None,
+        Some("default") => SpeakerChoice::Default,
+        Some(id) => SpeakerChoice::Device(id.to_owned()),
+        None if matches!(args.audio, AudioChoice::Mic) => SpeakerChoice::Default,
+        None => SpeakerChoice::None,
     };
     let options = CallOptions {
         link,
@@ -162,7 +190,7 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         video,
         audio,
         accept_unmute_requests: args.accept_unmute_requests,
-        media: MediaOptions { record_dir: args.record.clone() },
+        media: MediaOptions { record_dir: args.record.clone(), speaker },
     };
     // --duration bounds the whole run, a wait in the lobby included.
     let joining = join(options);

@@ -18,8 +18,9 @@ use tokio::task::JoinHandle;
 use crate::adapter::{self, RoomConnection, RoomEvent};
 use crate::error::CallError;
 use crate::local_media::{local_tracks_for, open_sources, start_sources, AudioSource, LocalState, VideoSource};
+use crate::playout::{SpeakerChoice, SpeakerPlayout};
 use crate::recording::Recorder;
-use crate::remote_media;
+use crate::remote_media::{self, RemoteSinks};
 use crate::stats::CallStats;
 
 /// What to join and what to send.
@@ -41,6 +42,8 @@ pub struct CallOptions {
 pub struct MediaOptions {
     /// Record what we decode from each remote participant into `DIR/<name>.y4m` and `DIR/<name>.wav`.
     pub record_dir: Option<PathBuf>,
+    /// Where everyone's audio is played.
+    pub speaker: SpeakerChoice,
 }
 
 /// What happened in the call, named for what the user sees.
@@ -77,6 +80,8 @@ pub struct Call {
     stats: Arc<Mutex<CallStats>>,
     local: Arc<LocalState>,
     recorder: Option<Arc<Recorder>>,
+    /// Kept for the call's length: dropping it closes the speaker.
+    _playout: Option<Arc<SpeakerPlayout>>,
     /// When the room let us in.
     pub joined_at: Instant,
     tasks: Vec<JoinHandle<()>>,
@@ -84,8 +89,11 @@ pub struct Call {
 
 /// Joins the room `options.link` names and starts sending and receiving.
 pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver<CallEvent>), CallError> {
-    // Files are checked before we connect: nobody sees us join with a source that cannot play.
-    let sources = open_sources(&options.video, &options.audio)?;
+    // Devices are opened and files checked before we connect: nobody sees us join with a source that cannot
+    // play, and a wrong device id is an error, not a silent call.
+    let (device_problems_tx, mut device_problems) = mpsc::unbounded_channel();
+    let sources = open_sources(&options.video, &options.audio, device_problems_tx.clone())?;
+    let playout = SpeakerPlayout::start(&options.media.speaker, device_problems_tx)?.map(Arc::new);
     let stats = Arc::new(Mutex::new(CallStats::default()));
     let recorder = match &options.media.record_dir {
         Some(dir) => {
@@ -113,8 +121,17 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
         started: joined_at,
         accept_unmute_requests: options.accept_unmute_requests,
         recorder: recorder.clone(),
+        playout: playout.clone(),
     };
     let mut tasks = vec![tokio::spawn(driver.run(room_events, actions_rx))];
+    // A device that fails mid-call is told to the user; the call goes on.
+    let (notices, problem_stats) = (events_tx.clone(), stats.clone());
+    tasks.push(tokio::spawn(async move {
+        while let Some(problem) = device_problems.recv().await {
+            problem_stats.lock().expect("stats lock").errors.push(problem.clone());
+            let _ = notices.send(CallEvent::Notice(problem));
+        }
+    }));
     for source in start_sources(&tracks, sources, local.clone()) {
         let (events, stats) = (events_tx.clone(), stats.clone());
         tasks.push(tokio::spawn(async move {
@@ -125,7 +142,7 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
             }
         }));
     }
-    Ok((Call { room, actions, conference, stats, local, recorder, joined_at, tasks }, events))
+    Ok((Call { room, actions, conference, stats, local, recorder, _playout: playout, joined_at, tasks }, events))
 }
 
 impl Call {
@@ -227,6 +244,7 @@ struct Driver {
     started: Instant,
     accept_unmute_requests: bool,
     recorder: Option<Arc<Recorder>>,
+    playout: Option<Arc<SpeakerPlayout>>,
 }
 
 impl Driver {
@@ -240,7 +258,12 @@ impl Driver {
                 Some(event) = room_events.recv() => match event {
                     RoomEvent::Welcomed { you, role, name, participants } => Input::Welcomed { you, role, name, participants },
                     RoomEvent::ParticipantJoined(info) => Input::ParticipantJoined(info),
-                    RoomEvent::ParticipantLeft(id) => Input::ParticipantLeft(id),
+                    RoomEvent::ParticipantLeft(id) => {
+                        if let Some(playout) = &self.playout {
+                            playout.mixer.lock().expect("mixer lock").remove(id.0);
+                        }
+                        Input::ParticipantLeft(id)
+                    }
                     RoomEvent::RoleChanged { id, role } => Input::RoleChanged { id, role },
                     RoomEvent::LobbyChanged(waiting) => Input::LobbyChanged(waiting),
                     RoomEvent::AppMessage(bytes) => Input::Received(bytes),
@@ -258,7 +281,9 @@ impl Driver {
                                 _ => recorder.audio(owner, &name),
                             }
                         });
-                        tokio::spawn(remote_media::receive(owner, track, request_keyframe, self.stats.clone(), recording));
+                        let playout = self.playout.as_ref().map(|p| p.mixer.clone());
+                        let sinks = RemoteSinks { recording, playout };
+                        tokio::spawn(remote_media::receive(owner, track, request_keyframe, self.stats.clone(), sinks));
                         continue;
                     }
                     RoomEvent::Closed(error) => {

@@ -27,6 +27,8 @@ pub enum CallError {
     Protocol(String),
     #[error("the media connection failed: {0}")]
     WebRtc(#[from] webrtc::Error),
+    #[error("{0}")]
+    Device(#[from] palabre_devices::DeviceError),
     #[error("cannot use {path}: {reason}")]
     MediaFile { path: String, reason: String },
     #[error("cannot record into {path}: {reason}")]

@@ -17,6 +17,8 @@ use palabre_media::{
     FRAME_MS,
 };
 use palabre_net::rtcp::asks_for_keyframe;
+use palabre_devices::{open_microphone, Microphone};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use webrtc::api::media_engine::{MIME_TYPE_OPUS, MIME_TYPE_VP8};
@@ -46,6 +48,9 @@ pub enum AudioSource {
     /// A WAV file (any PCM or float format; other rates are resampled to 48 kHz), played in a loop until the
     /// call ends.
     File(PathBuf),
+    /// A microphone by its id from `palabre_devices::audio_devices` (None: the system default). Its own clock
+    /// paces the sending.
+    Microphone { device: Option<String> },
 }
 
 /// Sources opened and checked before the call connects, so a bad file is refused before anyone sees us join.
@@ -80,19 +85,17 @@ impl VideoFeed {
 enum AudioFeed {
     Tone(Tone),
     Clip(AudioClip),
+    /// Frames as the device delivers them; the stream runs while `_device` lives.
+    Microphone { frames: mpsc::UnboundedReceiver<AudioFrame>, _device: Microphone },
 }
 
-impl AudioFeed {
-    fn frame(&mut self, index: u64) -> AudioFrame {
-        match self {
-            AudioFeed::Tone(tone) => tone.next_frame(),
-            AudioFeed::Clip(clip) => clip.looped_frame(index),
-        }
-    }
-}
-
-/// Opens and checks the files among the sources (a y4m is walked to its end, a WAV decoded whole).
-pub fn open_sources(video: &VideoSource, audio: &AudioSource) -> Result<OpenedSources, CallError> {
+/// Opens the devices and checks the files among the sources (a y4m is walked to its end, a WAV decoded whole).
+/// What a device reports later (unplugged, failed) goes to `problems`, in words for the user.
+pub fn open_sources(
+    video: &VideoSource,
+    audio: &AudioSource,
+    problems: mpsc::UnboundedSender<String>,
+) -> Result<OpenedSources, CallError> {
     let video = match video {
         VideoSource::None => None,
         &VideoSource::TestPattern { width, height, fps } => Some((
@@ -114,6 +117,20 @@ pub fn open_sources(video: &VideoSource, audio: &AudioSource) -> Result<OpenedSo
         AudioSource::File(path) => {
             let file = File::open(path).map_err(|e| file_error(path, e.into()))?;
             Some(AudioFeed::Clip(AudioClip::from_wav(BufReader::new(file)).map_err(|e| file_error(path, e))?))
+        }
+        AudioSource::Microphone { device } => {
+            let (frames_tx, frames) = mpsc::unbounded_channel();
+            let microphone = open_microphone(
+                device.as_deref(),
+                move |frame| {
+                    let _ = frames_tx.send(frame);
+                },
+                move |problem| {
+                    let _ = problems.send(format!("{problem}; the call goes on without your microphone"));
+                },
+            )?;
+            tracing::info!(device = %microphone.device.id, rate = microphone.rate, channels = microphone.channels, "microphone open");
+            Some(AudioFeed::Microphone { frames, _device: microphone })
         }
     };
     Ok(OpenedSources { video, audio })
@@ -227,8 +244,20 @@ async fn send_audio(track: Arc<TrackLocalStaticSample>, mut feed: AudioFeed, sta
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     for index in 0u64.. {
-        ticker.tick().await;
-        let frame = feed.frame(index);
+        let frame = match &mut feed {
+            AudioFeed::Microphone { frames, .. } => match frames.recv().await {
+                Some(frame) => frame,
+                None => return Ok(()),
+            },
+            AudioFeed::Tone(tone) => {
+                ticker.tick().await;
+                tone.next_frame()
+            }
+            AudioFeed::Clip(clip) => {
+                ticker.tick().await;
+                clip.looped_frame(index)
+            }
+        };
         if state.audio_muted.load(Ordering::Relaxed) {
             continue;
         }

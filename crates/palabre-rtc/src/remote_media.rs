@@ -20,7 +20,15 @@ use webrtc::track::track_remote::TrackRemote;
 use crate::adapter::KeyframeRequester;
 use crate::audio_sequence::{Arrival, AudioSequence};
 use crate::recording::Recording;
+use palabre_media::PlayoutMixer;
 use crate::stats::{CallStats, RemoteMedia};
+
+/// Where one remote track's media goes besides the stats.
+pub struct RemoteSinks {
+    pub recording: Option<Recording>,
+    /// The speaker's mixer, for audio.
+    pub playout: Option<Arc<Mutex<PlayoutMixer>>>,
+}
 
 /// How many packets a VP8 frame may wait for a late packet before it is given up.
 const VIDEO_MAX_LATE_PACKETS: u16 = 128;
@@ -31,15 +39,16 @@ pub async fn receive(
     track: Arc<TrackRemote>,
     request_keyframe: KeyframeRequester,
     stats: Arc<Mutex<CallStats>>,
-    recording: Option<Recording>,
+    sinks: RemoteSinks,
 ) {
+    let RemoteSinks { recording, playout } = sinks;
     let span = tracing::debug_span!("receive", from = %owner, kind = %track.kind());
     let codec = track.codec();
     tracing::debug!(parent: &span, mime = %codec.capability.mime_type, payload_type = codec.payload_type, ssrc = track.ssrc(), "receiving");
     let result = async {
         match track.kind() {
             RTPCodecType::Video => receive_video(owner, &track, &request_keyframe, &stats, recording.as_ref()).await,
-            RTPCodecType::Audio => receive_audio(owner, &track, &stats, recording.as_ref()).await,
+            RTPCodecType::Audio => receive_audio(owner, &track, &stats, recording.as_ref(), playout.as_deref()).await,
             RTPCodecType::Unspecified => Ok(()),
         }
     }
@@ -107,6 +116,7 @@ async fn receive_audio(
     track: &TrackRemote,
     stats: &Mutex<CallStats>,
     recording: Option<&Recording>,
+    playout: Option<&Mutex<PlayoutMixer>>,
 ) -> Result<(), palabre_media::CodecError> {
     let mut decoder = OpusDecoder::new()?;
     let mut sequence = AudioSequence::default();
@@ -114,6 +124,10 @@ async fn receive_audio(
         record_packet(stats, owner, RTPCodecType::Audio, &packet);
         if packet.payload.is_empty() {
             continue;
+        }
+        if let Some(mixer) = playout {
+            // The speaker's own decoder plays it when its time comes; this one counts and records.
+            mixer.lock().expect("mixer lock").push(owner.0, packet.header.sequence_number, packet.payload.to_vec());
         }
         let Arrival::Next { lost } = sequence.arrive(packet.header.sequence_number) else {
             continue;
