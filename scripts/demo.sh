@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Starts a meeting on this machine's embedded room server and two headless participants in it, prints the
 # guest link (join from another terminal with `palabre-cli join LINK --name "Prénom Nom (Service)"`), and after
-# the call the two participants' reports. With a display, the desktop app also opens on the guest link.
+# the call the two participants' reports. With a display, the desktop app also opens on the guest link: type
+# your name, enter, and you are in the call with them (for 5 minutes, or DEMO_SECONDS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds="${DEMO_SECONDS:-20}"
+if [ -n "${DISPLAY:-}" ]; then default_seconds=300; else default_seconds=20; fi
+seconds="${DEMO_SECONDS:-$default_seconds}"
 scripts/install-deps.sh
 cargo build --release --locked -p palabre-server -p palabre-cli
 bin=target/release
@@ -23,8 +25,9 @@ echo "  $guest"
 here="$(echo "$guest" | sed -E 's#^palabre://[^/]*:([0-9]+)/#palabre://127.0.0.1:\1/#')"
 
 if [ -n "${DISPLAY:-}" ]; then
+  scripts/build-ui.sh
   cargo build --release --locked -p palabre --features custom-protocol
-  "target/release/palabre" "$guest" &
+  "target/release/palabre" "$here" &
 fi
 
 echo "Two participants talk for $seconds s…"

@@ -3,11 +3,16 @@
 //! Everything that crosses to the webview is built here, so this is where secrets stop: a link's access token,
 //! room PIN, room secret and certificate fingerprint stay in Rust; the UI gets only what it shows.
 
-use palabre_core::{Link, LinkError};
-use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
+use palabre_core::{Link, LinkError, ModeratorAction, ParticipantId, Role};
+use palabre_rtc::{Call, CallError};
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime, State};
 
+use crate::hosting::{HostedRoom, Hosting};
 use crate::launch::LaunchLink;
+use crate::meeting::{JoinRequest, Meeting};
+use crate::view::MeetingView;
 
 /// Name and version, as the window's header shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,13 +54,19 @@ pub struct LinkSummary {
     pub role_hint: Option<RoleHint>,
 }
 
-/// Why a link cannot be used. The UI words `code` in the agent's language; `detail` is the English sentence of
-/// `palabre-core`, for support staff.
+/// Why something the agent asked for cannot be done. The UI words `code` in the agent's language; `detail` is
+/// the engine's English sentence, for support staff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LinkProblem {
-    /// One of `LinkError::code()`: `empty`, `unknown-scheme`, `malformed`, …
-    pub code: &'static str,
+pub struct Problem {
+    /// For a link, one of `LinkError::code()` (`empty`, `unknown-scheme`, …); for a call, `CallError::code()`.
+    pub code: String,
     pub detail: String,
+}
+
+impl Problem {
+    fn new(code: &str, detail: impl ToString) -> Self {
+        Problem { code: code.to_owned(), detail: detail.to_string() }
+    }
 }
 
 impl From<&Link> for LinkSummary {
@@ -68,15 +79,21 @@ impl From<&Link> for LinkSummary {
     }
 }
 
-impl From<&LinkError> for LinkProblem {
+impl From<&LinkError> for Problem {
     fn from(error: &LinkError) -> Self {
-        LinkProblem { code: error.code(), detail: error.to_string() }
+        Problem::new(error.code(), error)
+    }
+}
+
+impl From<CallError> for Problem {
+    fn from(error: CallError) -> Self {
+        Problem { code: error.code(), detail: error.to_string() }
     }
 }
 
 /// Checks a link without keeping it.
-pub fn check_link(text: &str) -> Result<LinkSummary, LinkProblem> {
-    Link::parse(text).map(|link| LinkSummary::from(&link)).map_err(|error| LinkProblem::from(&error))
+pub fn check_link(text: &str) -> Result<LinkSummary, Problem> {
+    Link::parse(text).map(|link| LinkSummary::from(&link)).map_err(|error| Problem::from(&error))
 }
 
 /// The app's name and version.
@@ -88,14 +105,122 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>) -> AppInfo {
 
 /// Checks a link the agent pasted: what room it opens, or what is wrong with it.
 #[tauri::command]
-pub fn parse_link(text: String) -> Result<LinkSummary, LinkProblem> {
+pub fn parse_link(text: String) -> Result<LinkSummary, Problem> {
     check_link(&text)
 }
 
 /// The link the app was started with (`palabre LINK`), checked; `null` when there was none.
 #[tauri::command]
-pub fn launch_link(launch: State<'_, LaunchLink>) -> Result<Option<LinkSummary>, LinkProblem> {
+pub fn launch_link(launch: State<'_, LaunchLink>) -> Result<Option<LinkSummary>, Problem> {
     launch.text().map(check_link).transpose()
+}
+
+/// Which meeting to join: one named by a link, or the one this computer hosts (whose host link stays here).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum JoinTarget {
+    Link { text: String },
+    Hosted,
+    /// The link the app was started with, which the webview never sees.
+    Launch,
+}
+
+/// Starts the embedded room server on this computer and gives the link to send to guests.
+#[tauri::command]
+pub async fn host_meeting<R: Runtime>(app: AppHandle<R>, hosting: State<'_, Hosting>) -> Result<HostedRoom, Problem> {
+    let data_dir = app.path().app_data_dir().map_err(|e| Problem::new("no-data-dir", e))?.join("room-server");
+    hosting.start(data_dir).await.map_err(|e| Problem::new("hosting-failed", e))
+}
+
+/// Joins a meeting; the video of everyone in it then flows through `video` (see `video_channel`).
+#[tauri::command]
+pub async fn join_meeting<R: Runtime>(
+    app: AppHandle<R>,
+    meeting: State<'_, Meeting>,
+    hosting: State<'_, Hosting>,
+    launch: State<'_, LaunchLink>,
+    target: JoinTarget,
+    name: String,
+    camera_on: bool,
+    microphone_on: bool,
+    video: Channel,
+) -> Result<MeetingView, Problem> {
+    let link = match target {
+        JoinTarget::Link { text } => Link::parse(&text).map_err(|error| Problem::from(&error))?,
+        JoinTarget::Hosted => hosting.host_link().await.ok_or_else(|| Problem::new("not-hosting", "no room is hosted here"))?,
+        JoinTarget::Launch => {
+            let text = launch.text().ok_or_else(|| Problem::new("empty", "the app was started without a link"))?;
+            Link::parse(text).map_err(|error| Problem::from(&error))?
+        }
+    };
+    let request = JoinRequest { link, name, camera_on, microphone_on };
+    Ok(meeting.join(app, request, video).await?)
+}
+
+#[tauri::command]
+pub async fn leave_meeting(meeting: State<'_, Meeting>) -> Result<(), Problem> {
+    meeting.leave().await;
+    Ok(())
+}
+
+/// The meeting as it is now, for a window that (re)loads during a call; `null` outside a meeting.
+#[tauri::command]
+pub async fn meeting_view(meeting: State<'_, Meeting>) -> Result<Option<MeetingView>, Problem> {
+    Ok(meeting.view().await)
+}
+
+/// Something the agent does in the meeting.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum MeetingAction {
+    Microphone { on: bool },
+    Camera { on: bool },
+    Hand { raised: bool },
+    Chat { text: String, to: Option<u64> },
+    LowerHand { id: u64 },
+    GiveFloor { id: u64 },
+    Mute { id: u64 },
+    MuteAll,
+    AskUnmute { id: u64 },
+    Admit { id: u64 },
+    Refuse { id: u64 },
+    Lock { locked: bool },
+    Remove { id: u64 },
+    SetRole { id: u64, role: Role },
+}
+
+impl MeetingAction {
+    fn apply(self, call: &Call) {
+        let id = ParticipantId;
+        let moderate = |action| call.moderate(action);
+        match self {
+            MeetingAction::Microphone { on } => call.set_audio_muted(!on),
+            MeetingAction::Camera { on } => call.set_video_muted(!on),
+            MeetingAction::Hand { raised } => call.set_hand_raised(raised),
+            MeetingAction::Chat { text, to } => call.send_chat(text, to.map(id)),
+            MeetingAction::LowerHand { id: who } => moderate(ModeratorAction::LowerHand(id(who))),
+            MeetingAction::GiveFloor { id: who } => moderate(ModeratorAction::GiveFloor(id(who))),
+            MeetingAction::Mute { id: who } => moderate(ModeratorAction::Mute(id(who))),
+            MeetingAction::MuteAll => moderate(ModeratorAction::MuteAll { except: vec![] }),
+            MeetingAction::AskUnmute { id: who } => moderate(ModeratorAction::AskUnmute(id(who))),
+            MeetingAction::Admit { id: who } => moderate(ModeratorAction::Admit(id(who))),
+            MeetingAction::Refuse { id: who } => moderate(ModeratorAction::Refuse(id(who))),
+            MeetingAction::Lock { locked } => moderate(ModeratorAction::Lock(locked)),
+            MeetingAction::Remove { id: who } => moderate(ModeratorAction::Remove(id(who))),
+            MeetingAction::SetRole { id: who, role } => moderate(ModeratorAction::SetRole(id(who), role)),
+        }
+    }
+}
+
+/// Does what the agent asked in the meeting; what their role does not allow comes back as a `meeting-event`
+/// notice from the engine.
+#[tauri::command]
+pub async fn act(meeting: State<'_, Meeting>, action: MeetingAction) -> Result<(), Problem> {
+    if meeting.with_call(|call| action.apply(call)).await {
+        Ok(())
+    } else {
+        Err(Problem::new("not-in-meeting", "there is no meeting to act on"))
+    }
 }
 
 #[cfg(test)]
@@ -206,9 +331,70 @@ mod tests {
         all
     }
 
+    /// Every way a call can fail that an agent can meet. The `match` stops this from compiling when a kind is
+    /// added, so that the UI gets words for it.
+    fn every_call_error() -> Vec<CallError> {
+        use palabre_core::signal::Refusal;
+        let refusals = [
+            Refusal::UnknownRoom,
+            Refusal::BadToken,
+            Refusal::BadName,
+            Refusal::ProtocolVersion,
+            Refusal::BadRequest,
+            Refusal::Locked,
+            Refusal::NotAdmitted,
+            Refusal::Removed,
+        ];
+        let mut all: Vec<CallError> = refusals.into_iter().map(CallError::Refused).collect();
+        all.extend([
+            CallError::Unreachable { address: String::new(), detail: String::new() },
+            CallError::WrongFingerprint { address: String::new() },
+            CallError::UnsupportedServer("x"),
+            CallError::ServerGone,
+            CallError::Timeout("x"),
+            CallError::Protocol(String::new()),
+            CallError::JanusRoomNotFound(1),
+            CallError::WrongPin,
+            CallError::WrongSecret,
+            CallError::RoomFull,
+            CallError::SessionTimedOut,
+            CallError::Janus { code: 0, reason: String::new() },
+        ]);
+        for error in &all {
+            match error {
+                CallError::BadLink(_) // worded with the link errors, below
+                | CallError::Media(_) // a codec failing is a bug to report: the "unexpected" words say so
+                | CallError::Refused(_)
+                | CallError::Unreachable { .. }
+                | CallError::WrongFingerprint { .. }
+                | CallError::UnsupportedServer(_)
+                | CallError::ServerGone
+                | CallError::Timeout(_)
+                | CallError::Protocol(_)
+                | CallError::WebRtc(_) // "media-connection": worded, but not built here (no webrtc dependency)
+                | CallError::JanusRoomNotFound(_)
+                | CallError::WrongPin
+                | CallError::WrongSecret
+                | CallError::RoomFull
+                | CallError::SessionTimedOut
+                | CallError::Janus { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_call_error_code_has_words_in_both_languages() {
+        let strings = include_str!("../ui/src/i18n.ts");
+        for error in every_call_error() {
+            let key = format!("\"{}\":", error.code());
+            assert_eq!(strings.matches(&key).count(), 2, "ui/src/i18n.ts needs French and English words for {key}");
+        }
+    }
+
     #[test]
     fn every_link_error_code_has_words_in_both_languages() {
-        let strings = include_str!("../ui/i18n.js");
+        let strings = include_str!("../ui/src/i18n.ts");
         for error in every_link_error() {
             let key = format!("\"{}\":", error.code());
             // One entry in the French table and one in the English one.

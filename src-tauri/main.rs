@@ -1,7 +1,8 @@
 //! `palabre`: the desktop app. A Tauri v2 shell around the webview UI in `ui/`.
 //!
-//! The shell owns everything the webview must not: parsing links (through `palabre-core`), and later the call
-//! engine, devices and settings. The UI reaches it only through the IPC commands of [`commands`].
+//! The shell owns everything the webview must not: links and their secrets, the call engine (`palabre-rtc`), the
+//! room server it can host (`palabre-server`). The UI reaches it only through the IPC commands of [`commands`],
+//! and hears back through events (`meeting-view`, `meeting-event`) and a raw video channel.
 //!
 //! Usage: `palabre [LINK]` opens the window with LINK already checked.
 
@@ -9,7 +10,11 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod hosting;
 mod launch;
+mod meeting;
+mod video_channel;
+mod view;
 
 use launch::LaunchLink;
 
@@ -17,7 +22,18 @@ fn main() {
     let launch = LaunchLink::from_args(std::env::args_os().skip(1));
     let result = tauri::Builder::default()
         .manage(launch)
-        .invoke_handler(tauri::generate_handler![commands::app_info, commands::parse_link, commands::launch_link,])
+        .manage(meeting::Meeting::default())
+        .manage(hosting::Hosting::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::parse_link,
+            commands::launch_link,
+            commands::host_meeting,
+            commands::join_meeting,
+            commands::leave_meeting,
+            commands::meeting_view,
+            commands::act,
+        ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("palabre: the window could not start: {error}");

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
 use palabre_core::Link;
-use palabre_rtc::{join, AudioSource, CallError, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VideoSource};
+use palabre_rtc::{join_with, AudioSource, CallError, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VideoSource};
 
 use crate::report::{Report, Roster};
 use crate::script::ScheduledAction;
@@ -190,10 +190,10 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         video,
         audio,
         accept_unmute_requests: args.accept_unmute_requests,
-        media: MediaOptions { record_dir: args.record.clone(), speaker },
     };
+    let media = MediaOptions { record_dir: args.record.clone(), speaker };
     // --duration bounds the whole run, a wait in the lobby included.
-    let joining = join(options);
+    let joining = join_with(options, media);
     let (call, mut events) = match args.duration {
         Some(secs) => tokio::time::timeout(Duration::from_secs_f64(secs), joining)
             .await

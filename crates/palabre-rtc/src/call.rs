@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use palabre_core::conference::{Change, Input, Output};
 use palabre_core::{ChatEntry, Conference, Link, Millis, ModeratorAction, Participant, ParticipantId, ParticipantInfo};
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
 
 use crate::adapter::{self, RoomConnection, RoomEvent};
@@ -22,6 +22,7 @@ use crate::playout::{SpeakerChoice, SpeakerPlayout};
 use crate::recording::Recorder;
 use crate::remote_media::{self, RemoteSinks};
 use crate::stats::CallStats;
+use crate::video_feed::{EncodedVideo, VideoFeed};
 
 /// What to join and what to send.
 #[derive(Debug, Clone)]
@@ -33,11 +34,9 @@ pub struct CallOptions {
     pub audio: AudioSource,
     /// Unmute at once when a moderator asks (for bots and tests; a person is asked in the UI).
     pub accept_unmute_requests: bool,
-    /// Where received media goes besides the stats.
-    pub media: MediaOptions,
 }
 
-/// What to do with received media; the default only counts it.
+/// Where received media goes besides the stats ([`join_with`]); the default only counts it.
 #[derive(Debug, Clone, Default)]
 pub struct MediaOptions {
     /// Record what we decode from each remote participant into `DIR/<name>.y4m` and `DIR/<name>.wav`.
@@ -82,6 +81,7 @@ pub struct Call {
     recorder: Option<Arc<Recorder>>,
     /// Kept for the call's length: dropping it closes the speaker.
     _playout: Option<Arc<SpeakerPlayout>>,
+    video: VideoFeed,
     /// When the room let us in.
     pub joined_at: Instant,
     tasks: Vec<JoinHandle<()>>,
@@ -89,13 +89,21 @@ pub struct Call {
 
 /// Joins the room `options.link` names and starts sending and receiving.
 pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver<CallEvent>), CallError> {
+    join_with(options, MediaOptions::default()).await
+}
+
+/// [`join`], also playing what we receive on a speaker and/or recording it.
+pub async fn join_with(
+    options: CallOptions,
+    media: MediaOptions,
+) -> Result<(Call, mpsc::UnboundedReceiver<CallEvent>), CallError> {
     // Devices are opened and files checked before we connect: nobody sees us join with a source that cannot
     // play, and a wrong device id is an error, not a silent call.
     let (device_problems_tx, mut device_problems) = mpsc::unbounded_channel();
     let sources = open_sources(&options.video, &options.audio, device_problems_tx.clone())?;
-    let playout = SpeakerPlayout::start(&options.media.speaker, device_problems_tx)?.map(Arc::new);
+    let playout = SpeakerPlayout::start(&media.speaker, device_problems_tx)?.map(Arc::new);
     let stats = Arc::new(Mutex::new(CallStats::default()));
-    let recorder = match &options.media.record_dir {
+    let recorder = match &media.record_dir {
         Some(dir) => {
             let stats = stats.clone();
             Some(Recorder::new(dir, move |error| stats.lock().expect("stats lock").errors.push(error))?)
@@ -111,12 +119,14 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
     let (actions, actions_rx) = mpsc::unbounded_channel();
     let conference = Arc::new(Mutex::new(Conference::new()));
     let local = Arc::new(LocalState::default());
+    let video = VideoFeed::new();
 
     let driver = Driver {
         room: room.clone(),
         conference: conference.clone(),
         stats: stats.clone(),
         local: local.clone(),
+        video: video.clone(),
         events: events_tx.clone(),
         started: joined_at,
         accept_unmute_requests: options.accept_unmute_requests,
@@ -132,7 +142,7 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
             let _ = notices.send(CallEvent::Notice(problem));
         }
     }));
-    for source in start_sources(&tracks, sources, local.clone()) {
+    for source in start_sources(&tracks, sources, local.clone(), video.clone()) {
         let (events, stats) = (events_tx.clone(), stats.clone());
         tasks.push(tokio::spawn(async move {
             if let Ok(Err(error)) = source.await {
@@ -142,7 +152,7 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
             }
         }));
     }
-    Ok((Call { room, actions, conference, stats, local, recorder, _playout: playout, joined_at, tasks }, events))
+    Ok((Call { room, actions, conference, stats, local, recorder, _playout: playout, video, joined_at, tasks }, events))
 }
 
 impl Call {
@@ -199,6 +209,11 @@ impl Call {
         self.conference.lock().expect("conference lock").chat().to_vec()
     }
 
+    /// Encoded video as sent and received, for a renderer that decodes it itself (the desktop app's webview).
+    pub fn video_feed(&self) -> broadcast::Receiver<EncodedVideo> {
+        self.video.subscribe()
+    }
+
     pub fn stats(&self) -> CallStats {
         self.stats.lock().expect("stats lock").clone()
     }
@@ -240,6 +255,7 @@ struct Driver {
     conference: Arc<Mutex<Conference>>,
     stats: Arc<Mutex<CallStats>>,
     local: Arc<LocalState>,
+    video: VideoFeed,
     events: mpsc::UnboundedSender<CallEvent>,
     started: Instant,
     accept_unmute_requests: bool,
@@ -283,7 +299,7 @@ impl Driver {
                         });
                         let playout = self.playout.as_ref().map(|p| p.mixer.clone());
                         let sinks = RemoteSinks { recording, playout };
-                        tokio::spawn(remote_media::receive(owner, track, request_keyframe, self.stats.clone(), sinks));
+                        tokio::spawn(remote_media::receive(owner, track, request_keyframe, self.stats.clone(), self.video.clone(), sinks));
                         continue;
                     }
                     RoomEvent::Closed(error) => {

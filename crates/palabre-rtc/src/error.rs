@@ -48,3 +48,54 @@ pub enum CallError {
     #[error("the Janus server refused: {reason} (Janus error {code})")]
     Janus { code: i64, reason: String },
 }
+
+impl CallError {
+    /// A stable name for the kind of failure, for a UI that words it in the user's language (the sentences above
+    /// are English, for logs and support staff). A refusal is named after its reason: `refused-locked`, …
+    pub fn code(&self) -> String {
+        let code = match self {
+            CallError::BadLink(error) => return format!("link-{}", error.code()),
+            CallError::Refused(refusal) => {
+                let reason = serde_json::to_value(refusal).ok().and_then(|v| v.as_str().map(str::to_owned));
+                return format!("refused-{}", reason.unwrap_or_default());
+            }
+            CallError::Unreachable { .. } => "unreachable",
+            CallError::WrongFingerprint { .. } => "wrong-fingerprint",
+            CallError::UnsupportedServer(_) => "unsupported-server",
+            CallError::ServerGone => "server-gone",
+            CallError::Timeout(_) => "timeout",
+            CallError::Protocol(_) => "protocol",
+            CallError::WebRtc(_) => "media-connection",
+            CallError::Media(_) => "media",
+            CallError::JanusRoomNotFound(_) => "room-not-found",
+            CallError::WrongPin => "wrong-pin",
+            CallError::WrongSecret => "wrong-secret",
+            CallError::RoomFull => "room-full",
+            CallError::SessionTimedOut => "session-timed-out",
+            CallError::Janus { .. } => "janus",
+            CallError::Device(error) => match error {
+                palabre_devices::DeviceError::NotFound { .. } => "device-not-found",
+                palabre_devices::DeviceError::NoDefault(_) => "device-none",
+                palabre_devices::DeviceError::Unusable { .. } => "device-unusable",
+                palabre_devices::DeviceError::Listing(_) => "device-listing",
+            },
+            CallError::MediaFile { .. } => "media-file",
+            CallError::Recording { .. } => "recording",
+        };
+        code.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_name_the_kind_and_the_refusal_reason() {
+        assert_eq!(CallError::Refused(Refusal::NotAdmitted).code(), "refused-not-admitted");
+        assert_eq!(CallError::Refused(Refusal::BadToken).code(), "refused-bad-token");
+        assert_eq!(CallError::BadLink(LinkError::MissingToken).code(), "link-missing-token");
+        assert_eq!(CallError::WrongFingerprint { address: "h:1".into() }.code(), "wrong-fingerprint");
+        assert_eq!(CallError::ServerGone.code(), "server-gone");
+    }
+}

@@ -5,7 +5,8 @@
 //! join(CallOptions) ─> adapter::connect ─> RoomConnection (embedded, janus)
 //!        │                                   │ RoomEvent
 //!        ├─ local_media: sources → encoders → local tracks
-//!        ├─ remote_media: remote tracks → decoders → stats, recording
+//!        ├─ remote_media: remote tracks → decoders → stats, recording, speaker
+//!        ├─ video_feed: encoded frames, local and remote, for renderers that decode them (the app's webview)
 //!        └─ call::Driver: RoomEvent / user actions → palabre_core::Conference → app messages, CallEvent
 //! ```
 
@@ -21,9 +22,11 @@ pub mod local_media;
 pub mod recording;
 mod remote_media;
 pub mod stats;
+pub mod video_feed;
 
-pub use call::{join, Call, CallEvent, CallOptions, MediaOptions};
+pub use call::{join, join_with, Call, CallEvent, CallOptions, MediaOptions};
 pub use error::CallError;
 pub use local_media::{AudioSource, VideoSource};
 pub use playout::SpeakerChoice;
 pub use stats::{CallStats, RemoteMedia};
+pub use video_feed::{EncodedVideo, VideoOrigin};

@@ -29,6 +29,7 @@ use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSampl
 
 use crate::adapter::LocalTracks;
 use crate::error::CallError;
+use crate::video_feed::{VideoFeed, VideoOrigin};
 
 /// Where our video comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,20 +56,20 @@ pub enum AudioSource {
 
 /// Sources opened and checked before the call connects, so a bad file is refused before anyone sees us join.
 pub struct OpenedSources {
-    video: Option<(VideoFeed, Vp8Config)>,
-    audio: Option<AudioFeed>,
+    video: Option<(VideoInput, Vp8Config)>,
+    audio: Option<AudioInput>,
 }
 
-enum VideoFeed {
+enum VideoInput {
     Pattern(TestPattern),
     File { reader: Y4mReader<BufReader<File>>, path: PathBuf },
 }
 
-impl VideoFeed {
+impl VideoInput {
     fn frame(&mut self, index: u32) -> Result<VideoFrame, CallError> {
         match self {
-            VideoFeed::Pattern(pattern) => Ok(pattern.frame(index)),
-            VideoFeed::File { reader, path } => {
+            VideoInput::Pattern(pattern) => Ok(pattern.frame(index)),
+            VideoInput::File { reader, path } => {
                 let read = |reader: &mut Y4mReader<_>| reader.read_frame().map_err(|e| file_error(path, e));
                 match read(reader)? {
                     Some(frame) => Ok(frame),
@@ -82,7 +83,7 @@ impl VideoFeed {
     }
 }
 
-enum AudioFeed {
+enum AudioInput {
     Tone(Tone),
     Clip(AudioClip),
     /// Frames as the device delivers them; the stream runs while `_device` lives.
@@ -99,7 +100,7 @@ pub fn open_sources(
     let video = match video {
         VideoSource::None => None,
         &VideoSource::TestPattern { width, height, fps } => Some((
-            VideoFeed::Pattern(TestPattern::new(width, height)),
+            VideoInput::Pattern(TestPattern::new(width, height)),
             Vp8Config { width, height, fps, bitrate_kbps: VIDEO_BITRATE_KBPS },
         )),
         VideoSource::File(path) => {
@@ -108,15 +109,15 @@ pub fn open_sources(
             reader.check_all_frames().map_err(|e| file_error(path, e))?;
             let header = reader.header();
             let config = Vp8Config { width: header.width, height: header.height, fps: header.fps(), bitrate_kbps: VIDEO_BITRATE_KBPS };
-            Some((VideoFeed::File { reader, path: path.clone() }, config))
+            Some((VideoInput::File { reader, path: path.clone() }, config))
         }
     };
     let audio = match audio {
         AudioSource::None => None,
-        &AudioSource::Tone { frequency_hz } => Some(AudioFeed::Tone(Tone::new(frequency_hz))),
+        &AudioSource::Tone { frequency_hz } => Some(AudioInput::Tone(Tone::new(frequency_hz))),
         AudioSource::File(path) => {
             let file = File::open(path).map_err(|e| file_error(path, e.into()))?;
-            Some(AudioFeed::Clip(AudioClip::from_wav(BufReader::new(file)).map_err(|e| file_error(path, e))?))
+            Some(AudioInput::Clip(AudioClip::from_wav(BufReader::new(file)).map_err(|e| file_error(path, e))?))
         }
         AudioSource::Microphone { device } => {
             let (frames_tx, frames) = mpsc::unbounded_channel();
@@ -130,7 +131,7 @@ pub fn open_sources(
                 },
             )?;
             tracing::info!(device = %microphone.device.id, rate = microphone.rate, channels = microphone.channels, "microphone open");
-            Some(AudioFeed::Microphone { frames, _device: microphone })
+            Some(AudioInput::Microphone { frames, _device: microphone })
         }
     };
     Ok(OpenedSources { video, audio })
@@ -183,13 +184,15 @@ pub fn start_sources(
     tracks: &LocalTracks,
     sources: OpenedSources,
     state: Arc<LocalState>,
+    feed: VideoFeed,
 ) -> Vec<JoinHandle<Result<(), CallError>>> {
     let mut tasks = Vec::new();
-    if let (Some(track), Some((feed, config))) = (&tracks.video, sources.video) {
-        tasks.push(tokio::spawn(send_video(track.clone(), feed, config, tracks.keyframe_requested.clone(), state.clone())));
+    if let (Some(track), Some((input, config))) = (&tracks.video, sources.video) {
+        let keyframe_requested = tracks.keyframe_requested.clone();
+        tasks.push(tokio::spawn(send_video(track.clone(), input, config, keyframe_requested, state.clone(), feed)));
     }
-    if let (Some(track), Some(feed)) = (&tracks.audio, sources.audio) {
-        tasks.push(tokio::spawn(send_audio(track.clone(), feed, state)));
+    if let (Some(track), Some(input)) = (&tracks.audio, sources.audio) {
+        tasks.push(tokio::spawn(send_audio(track.clone(), input, state)));
     }
     tasks
 }
@@ -207,10 +210,11 @@ pub fn watch_keyframe_requests(sender: Arc<RTCRtpSender>, flag: Arc<AtomicBool>)
 
 async fn send_video(
     track: Arc<TrackLocalStaticSample>,
-    mut feed: VideoFeed,
+    mut input: VideoInput,
     config: Vp8Config,
     keyframe_requested: Arc<AtomicBool>,
     state: Arc<LocalState>,
+    feed: VideoFeed,
 ) -> Result<(), CallError> {
     let mut encoder = Vp8Encoder::new(config)?;
     let frame_duration = Duration::from_secs(1) / config.fps.max(1);
@@ -223,12 +227,14 @@ async fn send_video(
         if state.video_muted.load(Ordering::Relaxed) {
             continue;
         }
-        let frame = feed.frame(index)?;
+        let frame = input.frame(index)?;
         let pts_ms = started.elapsed().as_millis() as i64;
         let force_keyframe = keyframe_requested.swap(false, Ordering::Relaxed);
         for encoded in encoder.encode(&frame, pts_ms, force_keyframe)? {
             state.bytes_sent.fetch_add(encoded.data.len() as u64, Ordering::Relaxed);
-            let sample = Sample { data: Bytes::from(encoded.data), duration: frame_duration, ..Default::default() };
+            let data = Bytes::from(encoded.data);
+            feed.publish(VideoOrigin::Local, data.clone());
+            let sample = Sample { data, duration: frame_duration, ..Default::default() };
             if track.write_sample(&sample).await.is_err() {
                 return Ok(());
             }
@@ -238,22 +244,22 @@ async fn send_video(
     Ok(())
 }
 
-async fn send_audio(track: Arc<TrackLocalStaticSample>, mut feed: AudioFeed, state: Arc<LocalState>) -> Result<(), CallError> {
+async fn send_audio(track: Arc<TrackLocalStaticSample>, mut input: AudioInput, state: Arc<LocalState>) -> Result<(), CallError> {
     let mut encoder = OpusEncoder::new(OPUS_BITRATE_BPS)?;
     let frame_duration = Duration::from_millis(FRAME_MS);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     for index in 0u64.. {
-        let frame = match &mut feed {
-            AudioFeed::Microphone { frames, .. } => match frames.recv().await {
+        let frame = match &mut input {
+            AudioInput::Microphone { frames, .. } => match frames.recv().await {
                 Some(frame) => frame,
                 None => return Ok(()),
             },
-            AudioFeed::Tone(tone) => {
+            AudioInput::Tone(tone) => {
                 ticker.tick().await;
                 tone.next_frame()
             }
-            AudioFeed::Clip(clip) => {
+            AudioInput::Clip(clip) => {
                 ticker.tick().await;
                 clip.looped_frame(index)
             }

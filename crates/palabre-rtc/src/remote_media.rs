@@ -22,6 +22,7 @@ use crate::audio_sequence::{Arrival, AudioSequence};
 use crate::recording::Recording;
 use palabre_media::PlayoutMixer;
 use crate::stats::{CallStats, RemoteMedia};
+use crate::video_feed::{VideoFeed, VideoOrigin};
 
 /// Where one remote track's media goes besides the stats.
 pub struct RemoteSinks {
@@ -39,6 +40,7 @@ pub async fn receive(
     track: Arc<TrackRemote>,
     request_keyframe: KeyframeRequester,
     stats: Arc<Mutex<CallStats>>,
+    feed: VideoFeed,
     sinks: RemoteSinks,
 ) {
     let RemoteSinks { recording, playout } = sinks;
@@ -47,7 +49,7 @@ pub async fn receive(
     tracing::debug!(parent: &span, mime = %codec.capability.mime_type, payload_type = codec.payload_type, ssrc = track.ssrc(), "receiving");
     let result = async {
         match track.kind() {
-            RTPCodecType::Video => receive_video(owner, &track, &request_keyframe, &stats, recording.as_ref()).await,
+            RTPCodecType::Video => receive_video(owner, &track, &request_keyframe, &stats, &feed, recording.as_ref()).await,
             RTPCodecType::Audio => receive_audio(owner, &track, &stats, recording.as_ref(), playout.as_deref()).await,
             RTPCodecType::Unspecified => Ok(()),
         }
@@ -64,6 +66,7 @@ async fn receive_video(
     track: &TrackRemote,
     request_keyframe: &KeyframeRequester,
     stats: &Mutex<CallStats>,
+    feed: &VideoFeed,
     recording: Option<&Recording>,
 ) -> Result<(), palabre_media::CodecError> {
     let mut decoder = Vp8Decoder::new()?;
@@ -78,6 +81,7 @@ async fn receive_video(
                 // A gap: the next frames reference a picture we do not have.
                 request_keyframe();
             }
+            feed.publish(VideoOrigin::Remote(owner), sample.data.clone());
             match decoder.decode(&sample.data) {
                 Ok(decoded) => {
                     waiting_for_keyframe = false;

@@ -8,7 +8,7 @@ use common::{options, video_delivery};
 
 use palabre_core::signal::Refusal;
 use palabre_core::{Fingerprint, Link};
-use palabre_rtc::{join, AudioSource, Call, CallError, CallEvent, VideoSource};
+use palabre_rtc::{join, AudioSource, Call, CallError, CallEvent, EncodedVideo, VideoOrigin, VideoSource};
 use palabre_server::{RoomServer, ServerConfig};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -68,6 +68,7 @@ async fn a_late_joiner_gets_video_at_once_and_the_recent_chat() {
     early.set_hand_raised(true);
     tokio::time::sleep(Duration::from_secs(1)).await;
     let (late, _l) = join_ok(server.guest_link(), "Late").await;
+    let mut feed = late.video_feed();
     tokio::time::sleep(Duration::from_secs(2)).await;
     let history: Vec<String> = late.chat().into_iter().map(|e| e.text).collect();
     assert_eq!(history, ["Said before you came"], "late joiners receive the recent chat");
@@ -77,6 +78,14 @@ async fn a_late_joiner_gets_video_at_once_and_the_recent_chat() {
     let waited = media.first_video_at.expect("video arrived").duration_since(late.joined_at);
     // Without a keyframe request the late joiner would wait for the next periodic keyframe (3 s).
     assert!(waited < Duration::from_millis(1500), "first frame after {waited:?}");
+
+    // The encoded feed a renderer decodes: the joiner's keyframe request shows in it (frames forwarded before
+    // it are deltas a renderer skips), and our own preview flows.
+    let frames: Vec<EncodedVideo> = std::iter::from_fn(|| feed.try_recv().ok()).collect();
+    let remote: Vec<&EncodedVideo> = frames.iter().filter(|f| f.origin == VideoOrigin::Remote(early_id)).collect();
+    assert!(remote.len() >= 30, "{} remote frames in the feed", remote.len());
+    assert!(remote.iter().any(|f| f.keyframe), "a renderer has a keyframe to start from");
+    assert!(frames.iter().filter(|f| f.origin == VideoOrigin::Local).count() >= 30, "our own preview is in the feed");
     late.leave().await;
     early.leave().await;
 }

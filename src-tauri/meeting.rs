@@ -1,0 +1,197 @@
+//! The meeting the window is in: joining, acting on it, and telling the UI what changed.
+//!
+//! One meeting at a time. The engine's [`Call`] stays here; after every change the UI gets a fresh
+//! [`MeetingView`] (event `meeting-view`), a short announcement for screen readers when something happens to
+//! someone (event `meeting-event`), and encoded video through the channel it passed to `join_meeting`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use palabre_core::conference::Change;
+use palabre_core::{Link, ParticipantId};
+use palabre_rtc::{join, AudioSource, Call, CallEvent, CallOptions, VideoSource};
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Emitter, Runtime};
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::Mutex;
+use tokio::task::JoinHandle;
+
+use crate::video_channel;
+use crate::view::MeetingView;
+
+/// How often the view is refreshed when nothing happens, for the clock and the connection indicator.
+const REFRESH: Duration = Duration::from_secs(1);
+
+/// Our camera until the device layer lands: a moving test pattern, which the pre-join screen says it is.
+const CAMERA: VideoSource = VideoSource::TestPattern { width: 640, height: 360, fps: 30 };
+
+/// What the user chose before joining.
+pub struct JoinRequest {
+    pub link: Link,
+    pub name: String,
+    pub camera_on: bool,
+    pub microphone_on: bool,
+}
+
+/// Something that happened to someone, for the UI to announce in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Announcement {
+    Joined { name: String },
+    Left { name: String },
+    HandRaised { name: String },
+    Chat { from_name: String },
+    MutedBy { name: String },
+    UnmuteRequested { name: String },
+    FloorGiven { name: String },
+    Lobby { waiting: usize },
+    BreakReminder { elapsed_ms: u64 },
+    /// A problem that did not end the call, in English for support staff.
+    Notice { detail: String },
+    /// The call ended without us leaving; `code` is `CallError::code()`.
+    Ended { code: String, detail: String },
+}
+
+#[derive(Default)]
+pub struct Meeting {
+    active: Mutex<Option<Active>>,
+}
+
+struct Active {
+    call: Arc<Call>,
+    room: String,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Meeting {
+    /// Joins, leaving the current meeting first.
+    pub async fn join<R: Runtime>(
+        &self,
+        app: AppHandle<R>,
+        request: JoinRequest,
+        video: Channel,
+    ) -> Result<MeetingView, palabre_rtc::CallError> {
+        self.leave().await;
+        let room = request.link.room_label();
+        let options = CallOptions {
+            link: request.link,
+            name: request.name,
+            video: CAMERA,
+            audio: AudioSource::None,
+            accept_unmute_requests: false,
+        };
+        let (call, events) = join(options).await?;
+        call.set_video_muted(!request.camera_on);
+        call.set_audio_muted(!request.microphone_on);
+        let call = Arc::new(call);
+        let tasks = vec![
+            tokio::spawn(video_channel::forward(call.video_feed(), video)),
+            tokio::spawn(pump(app, call.clone(), room.clone(), events)),
+        ];
+        let view = view_of(&call, &room).await;
+        *self.active.lock().await = Some(Active { call, room, tasks });
+        Ok(view)
+    }
+
+    /// Acts on the current meeting; `false` when there is none.
+    pub async fn with_call(&self, act: impl FnOnce(&Call)) -> bool {
+        match self.active.lock().await.as_ref() {
+            Some(active) => {
+                act(&active.call);
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub async fn view(&self) -> Option<MeetingView> {
+        let active = self.active.lock().await;
+        let active = active.as_ref()?;
+        Some(view_of(&active.call, &active.room).await)
+    }
+
+    /// Leaves the meeting, if there is one: the others see us go at once.
+    pub async fn leave(&self) {
+        let Some(active) = self.active.lock().await.take() else { return };
+        for task in active.tasks {
+            task.abort();
+            // Aborted tasks drop their handle on the call only once they have stopped.
+            let _ = task.await;
+        }
+        match Arc::try_unwrap(active.call) {
+            Ok(call) => call.leave().await,
+            Err(_) => tracing::warn!("the call is still in use; it ends when the last user lets go"),
+        }
+    }
+}
+
+async fn view_of(call: &Call, room: &str) -> MeetingView {
+    let round_trip_ms = call.round_trip_ms().await;
+    let now = call.elapsed_ms();
+    let stats = call.stats();
+    call.conference(|conference| MeetingView::new(room.to_owned(), conference, &stats, round_trip_ms, now))
+}
+
+/// Turns the call's events into views and announcements for the window, until the call ends.
+async fn pump<R: Runtime>(app: AppHandle<R>, call: Arc<Call>, room: String, mut events: UnboundedReceiver<CallEvent>) {
+    let mut refresh = tokio::time::interval(REFRESH);
+    let mut before = view_of(&call, &room).await;
+    loop {
+        let event = tokio::select! {
+            event = events.recv() => event,
+            _ = refresh.tick() => None,
+        };
+        let after = view_of(&call, &room).await;
+        if let Some(event) = event {
+            let ended = matches!(event, CallEvent::Ended(_));
+            if let Some(announcement) = announce(event, &before, &after) {
+                let _ = app.emit("meeting-event", announcement);
+            }
+            if ended {
+                let _ = app.emit("meeting-view", &after);
+                return;
+            }
+        }
+        let _ = app.emit("meeting-view", &after);
+        before = after;
+    }
+}
+
+/// What is worth telling the user about `event`, given the window before and after it.
+fn announce(event: CallEvent, before: &MeetingView, after: &MeetingView) -> Option<Announcement> {
+    // Someone who just left is only in the view before.
+    let name_of = |id: ParticipantId| {
+        [after, before]
+            .into_iter()
+            .flat_map(|view| view.me.iter().chain(&view.others))
+            .find(|person| person.id == id.0)
+            .map_or_else(|| format!("#{id}"), |person| person.name.clone())
+    };
+    let is_me = |id: ParticipantId| after.me.as_ref().is_some_and(|me| me.id == id.0);
+    Some(match event {
+        CallEvent::Joined(_) => return None,
+        CallEvent::ParticipantJoined(info) => Announcement::Joined { name: info.name },
+        CallEvent::ParticipantLeft(id) => Announcement::Left { name: name_of(id) },
+        CallEvent::ParticipantUpdated(id) => {
+            let raised_now = after.hand_queue.contains(&id.0) && !before.hand_queue.contains(&id.0);
+            // Our own hand shows on the button we just pressed.
+            if !raised_now || is_me(id) {
+                return None;
+            }
+            Announcement::HandRaised { name: name_of(id) }
+        }
+        CallEvent::Chat(entry) if is_me(entry.from) => return None,
+        CallEvent::Chat(entry) => Announcement::Chat { from_name: entry.from_name },
+        CallEvent::Conference(change) => match change {
+            Change::MutedBy { by } => Announcement::MutedBy { name: name_of(by) },
+            Change::UnmuteRequested { by } => Announcement::UnmuteRequested { name: name_of(by) },
+            Change::FloorGiven { to, .. } => Announcement::FloorGiven { name: name_of(to) },
+            Change::LobbyChanged => Announcement::Lobby { waiting: after.lobby.len() },
+            Change::BreakReminder { elapsed } => Announcement::BreakReminder { elapsed_ms: elapsed },
+            _ => return None,
+        },
+        CallEvent::Notice(detail) => Announcement::Notice { detail },
+        CallEvent::Ended(error) => Announcement::Ended { code: error.code(), detail: error.to_string() },
+    })
+}

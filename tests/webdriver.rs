@@ -1,0 +1,196 @@
+//! Driving the real desktop app the way a person would, through W3C WebDriver: an X server (Xvfb),
+//! `tauri-driver` in front of WebKitGTK's `WebKitWebDriver`, and a small client for the few commands the tests use.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use palabre_e2e::free_loopback_port;
+use serde_json::{json, Value};
+
+/// The W3C name of the key under which an element's reference travels.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A process killed when the test ends, even by a failed assertion.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A virtual screen for the app's window, unless the test already runs under one.
+pub struct Display {
+    pub name: String,
+    _server: Option<Process>,
+}
+
+impl Display {
+    pub fn start() -> Display {
+        // :90 and up, away from the displays a desktop or CI runner uses.
+        let number = 90 + std::process::id() % 100;
+        let name = format!(":{number}");
+        let server = Command::new("Xvfb")
+            .args([name.as_str(), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb starts (Debian package xvfb)");
+        let socket = format!("/tmp/.X11-unix/X{number}");
+        wait_for(Duration::from_secs(10), "Xvfb's socket", || Path::new(&socket).exists().then_some(()));
+        Display { name, _server: Some(Process(server)) }
+    }
+}
+
+/// A WebDriver session on the Palabre app.
+pub struct AppSession {
+    base: String,
+    agent: ureq::Agent,
+    _driver: Process,
+}
+
+#[derive(Clone, Debug)]
+pub struct Element(String);
+
+impl AppSession {
+    /// Starts `tauri-driver`, which starts `app` with `args` on `display`.
+    pub fn start(app: &Path, args: &[&str], display: &Display) -> AppSession {
+        let port = free_loopback_port();
+        let native_port = free_loopback_port();
+        let driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display.name)
+            // Measured in shared/ENVIRONMENT.md: WebCodecs drawing is far cheaper without compositing under Xvfb.
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver starts (cargo install tauri-driver; Debian package webkit2gtk-driver)");
+        let driver = Process(driver);
+        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).build();
+        let root = format!("http://127.0.0.1:{port}");
+        wait_for(Duration::from_secs(20), "tauri-driver to listen", || agent.get(&format!("{root}/status")).call().ok());
+        let capabilities = json!({
+            "capabilities": {"alwaysMatch": {"tauri:options": {"application": app, "args": args}}}
+        });
+        let response: Value = agent
+            .post(&format!("{root}/session"))
+            .send_json(capabilities)
+            .unwrap_or_else(|e| panic!("WebDriver session on {}: {}", app.display(), describe(e)))
+            .into_json()
+            .expect("session JSON");
+        let id = response["value"]["sessionId"].as_str().expect("a session id").to_string();
+        AppSession { base: format!("{root}/session/{id}"), agent, _driver: driver }
+    }
+
+    fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let request = self.agent.request(method, &url);
+        let response = match body {
+            Some(body) => request.send_json(body),
+            None => request.call(),
+        };
+        let response = response.unwrap_or_else(|e| panic!("WebDriver {method} {path}: {}", describe(e)));
+        response.into_json::<Value>().expect("WebDriver JSON")["value"].take()
+    }
+
+    /// The first element matching `css`, if there is one now.
+    pub fn find(&self, css: &str) -> Option<Element> {
+        let url = format!("{}/element", self.base);
+        let response = self.agent.post(&url).send_json(json!({"using": "css selector", "value": css})).ok()?;
+        let value: Value = response.into_json().ok()?;
+        value["value"][ELEMENT_KEY].as_str().map(|id| Element(id.to_string()))
+    }
+
+    /// Waits for an element to appear; if it does not, the failure shows what the window showed instead.
+    pub fn wait_for(&self, css: &str, limit: Duration) -> Element {
+        let started = Instant::now();
+        loop {
+            if let Some(element) = self.find(css) {
+                return element;
+            }
+            if started.elapsed() > limit {
+                let shown = self.script("return document.getElementById('screen')?.textContent");
+                panic!("waited {limit:?} for {css}; the window shows: {shown}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn click(&self, element: &Element) {
+        self.command("POST", &format!("/element/{}/click", element.0), Some(json!({})));
+    }
+
+    pub fn type_into(&self, element: &Element, text: &str) {
+        self.command("POST", &format!("/element/{}/clear", element.0), Some(json!({})));
+        self.command("POST", &format!("/element/{}/value", element.0), Some(json!({"text": text})));
+    }
+
+    pub fn text(&self, element: &Element) -> String {
+        self.command("GET", &format!("/element/{}/text", element.0), None).as_str().unwrap_or_default().to_string()
+    }
+
+    pub fn attribute(&self, element: &Element, name: &str) -> Option<String> {
+        self.command("GET", &format!("/element/{}/attribute/{name}", element.0), None).as_str().map(str::to_string)
+    }
+
+    /// Presses and releases a key, as on a keyboard: it goes to whatever has the focus.
+    pub fn press_key(&self, key: &str) {
+        let actions = json!({"actions": [{
+            "type": "key", "id": "keyboard",
+            "actions": [{"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]
+        }]});
+        self.command("POST", "/actions", Some(actions));
+    }
+
+    /// Runs `script` in the page and gives its result.
+    pub fn script(&self, script: &str) -> Value {
+        self.command("POST", "/execute/sync", Some(json!({"script": script, "args": []})))
+    }
+
+    /// Saves what the window shows, for a person to look at after the run.
+    pub fn screenshot(&self, path: &Path) {
+        let encoded = self.command("GET", "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD.decode(encoded.as_str().unwrap_or_default()).expect("base64 PNG");
+        std::fs::create_dir_all(path.parent().expect("a directory")).expect("screenshot directory");
+        std::fs::write(path, png).expect("screenshot written");
+    }
+}
+
+impl Drop for AppSession {
+    fn drop(&mut self) {
+        // Closing the session closes the app; the driver process goes with `_driver`.
+        let _ = self.agent.delete(&self.base).call();
+    }
+}
+
+/// `tauri-driver` from PATH or from cargo's bin directory (where `cargo install` puts it).
+fn tauri_driver() -> std::path::PathBuf {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+        .map(|home| home.join("bin/tauri-driver"));
+    cargo_bin.filter(|path| path.exists()).unwrap_or_else(|| "tauri-driver".into())
+}
+
+fn describe(error: ureq::Error) -> String {
+    match error {
+        ureq::Error::Status(code, response) => format!("HTTP {code}: {}", response.into_string().unwrap_or_default()),
+        other => other.to_string(),
+    }
+}
+
+/// Polls `probe` until it gives a value, or fails the test naming what it waited for.
+pub fn wait_for<T>(limit: Duration, what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let started = Instant::now();
+    loop {
+        if let Some(value) = probe() {
+            return value;
+        }
+        assert!(started.elapsed() < limit, "waited {limit:?} for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

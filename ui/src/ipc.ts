@@ -1,0 +1,51 @@
+// Every call to the Rust shell goes through here, typed. A failure always arrives as a `Problem` whose `code` the
+// window words in the agent's language.
+
+import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+import type { Announcement, HostedRoom, JoinTarget, LinkSummary, MeetingAction, MeetingView, Problem } from "./types";
+
+function asProblem(error: unknown): Problem {
+  if (error && typeof error === "object" && typeof (error as Problem).code === "string") {
+    return error as Problem;
+  }
+  return { code: "unexpected", detail: String(error) };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw asProblem(error);
+  }
+}
+
+export const shell = {
+  appInfo: () => call<{ name: string; version: string }>("app_info"),
+  parseLink: (text: string) => call<LinkSummary>("parse_link", { text }),
+  launchLink: () => call<LinkSummary | null>("launch_link"),
+  hostMeeting: () => call<HostedRoom>("host_meeting"),
+  joinMeeting: (
+    target: JoinTarget,
+    name: string,
+    cameraOn: boolean,
+    microphoneOn: boolean,
+    onVideo: (frame: ArrayBuffer) => void,
+  ) => {
+    const video = new Channel<ArrayBuffer>();
+    video.onmessage = onVideo;
+    return call<MeetingView>("join_meeting", { target, name, cameraOn, microphoneOn, video });
+  },
+  leaveMeeting: () => call<void>("leave_meeting"),
+  meetingView: () => call<MeetingView | null>("meeting_view"),
+  act: (action: MeetingAction) => call<void>("act", { action }),
+};
+
+export function onMeetingView(handler: (view: MeetingView) => void): Promise<UnlistenFn> {
+  return listen<MeetingView>("meeting-view", (event) => handler(event.payload));
+}
+
+export function onMeetingEvent(handler: (announcement: Announcement) => void): Promise<UnlistenFn> {
+  return listen<Announcement>("meeting-event", (event) => handler(event.payload));
+}

@@ -1,0 +1,178 @@
+// The window: which screen shows, and the language. The screens render what the shell computes and send what the
+// agent does; no conference logic lives here.
+
+import { Announcer } from "./announcer";
+import { h } from "./dom";
+import { elapsed } from "./format";
+import { DEFAULT_LANGUAGE, isLanguage, type Language, languageName, otherLanguage, pickLanguage } from "./i18n";
+import { onMeetingEvent, onMeetingView, shell } from "./ipc";
+import { CallScreen } from "./screens/call";
+import { HomeScreen } from "./screens/home";
+import { type JoinChoice, PrejoinScreen } from "./screens/prejoin";
+import type { Announcement, JoinTarget, LinkSummary, Problem } from "./types";
+import { problemView, t, type Ui } from "./ui";
+import { VideoTiles } from "./video-tiles";
+import { readFrame } from "./video-wire";
+
+const LANGUAGE_KEY = "palabre.language";
+
+interface Screen {
+  element: HTMLElement;
+  render(): void;
+  close?(): void;
+}
+
+const ui: Ui = { language: startLanguage() };
+const video = new VideoTiles();
+const announcer = new Announcer(document.getElementById("announce-polite")!, document.getElementById("announce-urgent")!);
+const main = document.getElementById("screen")!;
+const languageSwitch = document.getElementById("language-switch")!;
+let screen: Screen;
+let call: CallScreen | null = null;
+
+function startLanguage(): Language {
+  let saved: string | null = null;
+  try {
+    saved = window.localStorage.getItem(LANGUAGE_KEY);
+  } catch {
+    // Storage can be unavailable; the system language then decides.
+  }
+  if (isLanguage(saved)) {
+    return saved;
+  }
+  return pickLanguage(navigator.languages?.length ? navigator.languages : [navigator.language ?? DEFAULT_LANGUAGE]);
+}
+
+function show(next: Screen) {
+  screen?.close?.();
+  screen = next;
+  call = next instanceof CallScreen ? next : null;
+  next.render();
+  main.replaceChildren(next.element);
+  // Screen readers and keyboard users start at the new screen's title.
+  const title = next.element.querySelector<HTMLElement>("h2");
+  if (title) {
+    title.tabIndex = -1;
+    title.focus();
+  }
+}
+
+function render() {
+  document.documentElement.lang = ui.language;
+  for (const node of document.querySelectorAll<HTMLElement>("[data-i18n]")) {
+    node.textContent = t(ui, node.dataset.i18n!);
+  }
+  // The switch names the language it leads to, in that language, so that a screen reader pronounces it right.
+  const target = otherLanguage(ui.language);
+  languageSwitch.textContent = languageName(target);
+  languageSwitch.lang = target;
+  screen?.render();
+}
+
+function home(problem?: Problem) {
+  const screen = new HomeScreen(ui, { prepare });
+  show(screen);
+  if (problem) {
+    screen.showProblem(problem);
+  }
+}
+
+function prepare(target: JoinTarget, room: string, _summary: LinkSummary | null) {
+  show(new PrejoinScreen(ui, target, room, { join, back: () => home() }));
+}
+
+async function join(choice: JoinChoice): Promise<Problem | null> {
+  await video.probe();
+  let view;
+  try {
+    view = await shell.joinMeeting(choice.target, choice.name, choice.cameraOn, choice.microphoneOn, (buffer) => {
+      const frame = readFrame(buffer);
+      if (frame) {
+        video.push(frame);
+      }
+    });
+  } catch (problem) {
+    return problem as Problem;
+  }
+  show(new CallScreen(ui, view, video, { leave }));
+  return null;
+}
+
+async function leave() {
+  await shell.leaveMeeting();
+  video.retain(new Set());
+  announcer.clear();
+  home();
+}
+
+function ended(problem: Problem) {
+  video.retain(new Set());
+  const element = h("section", { className: "screen ended", "aria-labelledby": "ended-title" });
+  show({
+    element,
+    render() {
+      element.replaceChildren(
+        ...problemView(ui, problem, t(ui, "ended.title")),
+        h("button", { type: "button", id: "ended-home", className: "primary", onclick: () => home() }, t(ui, "ended.home")),
+      );
+      element.querySelector("h2")!.id = "ended-title";
+    },
+  });
+}
+
+function announce(event: Announcement) {
+  switch (event.kind) {
+    case "ended":
+      ended({ code: event.code, detail: event.detail });
+      return;
+    case "chat":
+      announcer.say(t(ui, "say.chat", { name: event.from_name }));
+      return;
+    case "lobby":
+      announcer.say(t(ui, "say.lobby", { count: event.waiting }));
+      return;
+    case "break-reminder":
+      announcer.say(t(ui, "say.break-reminder", { time: elapsed(event.elapsed_ms) }));
+      return;
+    case "notice":
+      announcer.say(t(ui, "say.notice", { detail: event.detail }));
+      return;
+    default:
+      announcer.say(t(ui, `say.${event.kind}`, { name: event.name }), event.kind === "muted-by");
+  }
+}
+
+async function start() {
+  languageSwitch.addEventListener("click", () => {
+    ui.language = otherLanguage(ui.language);
+    try {
+      window.localStorage.setItem(LANGUAGE_KEY, ui.language);
+    } catch {
+      // Not remembered; the choice still holds for this window.
+    }
+    render();
+  });
+  render();
+  await onMeetingView((view) => call?.update(view));
+  await onMeetingEvent(announce);
+  try {
+    const info = await shell.appInfo();
+    document.getElementById("app-version")!.textContent = t(ui, "app.version", { version: info.version });
+  } catch {
+    // The version is only informative.
+  }
+  // A link the app was opened with (from a mail, `palabre LINK`) goes straight to the pre-join screen.
+  try {
+    const launch = await shell.launchLink();
+    if (launch) {
+      prepare({ kind: "launch" }, launch.room, launch);
+      return;
+    }
+  } catch (problem) {
+    home(problem as Problem);
+    return;
+  }
+  home();
+}
+
+void start();

@@ -1,0 +1,341 @@
+// The call: video tiles, toolbar, raised hands, waiting room, participants with moderator actions, chat.
+//
+// The screen is built once and updated in place from each `MeetingView` the shell sends (about once a second and
+// after every change), so that keyboard focus and half-typed chat survive updates.
+
+import { elapsed, gridColumns } from "../format";
+import { h, renderIfChanged } from "../dom";
+import { shell } from "../ipc";
+import { commandFor, type Command, SHORTCUTS } from "../shortcuts";
+import type { MeetingAction, MeetingView, Person } from "../types";
+import { t, type Ui } from "../ui";
+import type { VideoTiles } from "../video-tiles";
+
+export interface CallActions {
+  leave(): void;
+}
+
+export class CallScreen {
+  readonly element: HTMLElement;
+  private view: MeetingView;
+  private tiles = h("div", { id: "tiles", className: "tiles" });
+  private clock = h("p", { id: "elapsed", className: "clock" });
+  private quality = h("p", { id: "quality", className: "quality" });
+  private toolbar = h("div", { role: "toolbar", className: "toolbar", "aria-label": "" });
+  private hands = h("div", { id: "hands", className: "panel" });
+  private lobby = h("div", { id: "lobby", className: "panel" });
+  private people = h("div", { id: "people", className: "panel" });
+  private chatLog = h("div", { id: "chat-log", role: "log", className: "chat-log", "aria-labelledby": "chat-title" });
+  private title = h("h2", { id: "call-title" });
+  private chatTitle = h("h3", { id: "chat-title", tabindex: "-1" });
+  private chatLabel = h("label", { for: "chat-input", className: "visually-hidden" });
+  private chatSend = h("button", { type: "submit", id: "chat-send" });
+  private chatInput = h("input", { id: "chat-input", type: "text", maxlength: 2000, autocomplete: "off" });
+  private help = h("dialog", { id: "help", "aria-labelledby": "help-title" });
+  private onKey = (event: KeyboardEvent) => this.shortcut(event);
+
+  constructor(
+    private ui: Ui,
+    view: MeetingView,
+    private video: VideoTiles,
+    private actions: CallActions,
+  ) {
+    this.view = view;
+    const chatForm = h(
+      "form",
+      { id: "chat-form", className: "field-row" },
+      this.chatLabel,
+      this.chatInput,
+      this.chatSend,
+    );
+    chatForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const text = this.chatInput.value.trim();
+      if (text) {
+        void this.act({ kind: "chat", text, to: null });
+        this.chatInput.value = "";
+      }
+    });
+    this.element = h(
+      "section",
+      { className: "screen call", "aria-labelledby": "call-title" },
+      h("header", { className: "call-header" }, this.title, this.clock, this.quality),
+      h(
+        "div",
+        { className: "call-body" },
+        this.tiles,
+        h(
+          "aside",
+          { className: "side" },
+          this.hands,
+          this.lobby,
+          this.people,
+          h("section", { className: "panel chat", "aria-labelledby": "chat-title" }, this.chatTitle, this.chatLog, chatForm),
+        ),
+      ),
+      this.toolbar,
+      this.help,
+    );
+    document.addEventListener("keydown", this.onKey);
+  }
+
+  /** Stops listening for shortcuts: the screen is going away. */
+  close() {
+    document.removeEventListener("keydown", this.onKey);
+  }
+
+  update(view: MeetingView) {
+    this.view = view;
+    this.render();
+  }
+
+  /** Redraws everything that depends on the language or the view. */
+  render() {
+    const { ui, view } = this;
+    this.title.textContent = t(ui, "call.region", { room: view.room });
+    this.clock.textContent = t(ui, "call.elapsed", { time: elapsed(view.elapsed_ms) });
+    this.quality.textContent = t(ui, `call.quality.${view.quality.level}`);
+    this.quality.dataset.level = view.quality.level;
+    this.quality.title = qualityFigures(view);
+    this.renderTiles();
+    this.renderToolbar();
+    this.renderHands();
+    this.renderLobby();
+    this.renderPeople();
+    this.renderChat();
+    this.renderHelp();
+  }
+
+  private me(): Person | null {
+    return this.view.me;
+  }
+
+  private renderTiles() {
+    const people = [...(this.me() ? [this.me()!] : []), ...this.view.others];
+    const streams = new Set(people.map((p) => this.streamOf(p)));
+    for (const tile of [...this.tiles.children] as HTMLElement[]) {
+      if (!streams.has(tile.dataset.stream ?? "")) {
+        tile.remove();
+      }
+    }
+    this.video.retain(streams);
+    for (const person of people) {
+      const stream = this.streamOf(person);
+      let tile = this.tiles.querySelector<HTMLElement>(`[data-stream="${stream}"]`);
+      if (!tile) {
+        const canvas = h("canvas", { className: "video", "aria-hidden": "true", id: `video-${stream}` });
+        tile = h("figure", { className: "tile", "data-stream": stream }, canvas, h("figcaption", {}));
+        this.tiles.append(tile);
+        this.video.attach(stream, canvas);
+      }
+      tile.classList.toggle("camera-off", !person.camera_on);
+      tile.classList.toggle("hand-up", person.hand_position !== undefined);
+      tile.querySelector("figcaption")!.textContent = this.describe(person);
+    }
+    this.tiles.style.setProperty("--columns", String(gridColumns(people.length)));
+  }
+
+  private streamOf(person: Person): string {
+    return person.id === this.me()?.id ? "self" : String(person.id);
+  }
+
+  /** A person in words: name (and "you"), role, microphone, camera, hand. */
+  private describe(person: Person): string {
+    const ui = this.ui;
+    const name = person.id === this.me()?.id ? t(ui, "call.you", { name: person.name }) : person.name;
+    const states = [
+      t(ui, `role.${person.role}`),
+      !person.microphone_on && t(ui, "call.microphoneOff"),
+      !person.camera_on && t(ui, "call.cameraOff"),
+      person.hand_position !== undefined && t(ui, "call.hand", { position: person.hand_position }),
+    ].filter(Boolean);
+    return `${name} — ${states.join(", ")}`;
+  }
+
+  private renderToolbar() {
+    const ui = this.ui;
+    const me = this.me();
+    const micOn = me?.microphone_on ?? false;
+    const cameraOn = me?.camera_on ?? false;
+    const handUp = me?.hand_position !== undefined;
+    this.toolbar.setAttribute("aria-label", t(ui, "call.toolbar"));
+    const button = (id: string, label: string, onclick: () => void, pressed?: boolean, className = "") =>
+      h("button", { type: "button", id, className, "aria-pressed": pressed === undefined ? undefined : String(pressed), onclick }, label);
+    const key = JSON.stringify([ui.language, micOn, cameraOn, handUp, this.view.may.speak, this.view.may.raise_hand]);
+    renderIfChanged(this.toolbar, key, () => [
+      button("toggle-microphone", t(ui, micOn ? "call.microphone.on" : "call.microphone.off"), () => this.run("microphone"), micOn),
+      button("toggle-camera", t(ui, cameraOn ? "call.camera.on" : "call.camera.off"), () => this.run("camera"), cameraOn),
+      this.view.may.raise_hand && button("toggle-hand", t(ui, handUp ? "call.hand.lower" : "call.hand.raise"), () => this.run("hand"), handUp),
+      button("show-chat", t(ui, "call.chat"), () => this.run("chat")),
+      button("show-participants", t(ui, "call.participants"), () => this.run("participants")),
+      button("show-help", t(ui, "call.help"), () => this.run("help")),
+      button("leave", t(ui, "call.leave"), () => this.actions.leave(), undefined, "danger"),
+    ]);
+  }
+
+  private renderHands() {
+    const ui = this.ui;
+    const names = this.view.hand_queue.map((id) => this.nameOf(id));
+    renderIfChanged(this.hands, JSON.stringify([ui.language, names]), () => [
+      h("h3", {}, t(ui, "call.hands.title")),
+      names.length === 0
+        ? h("p", { className: "hint" }, t(ui, "call.hands.none"))
+        : h("ol", { id: "hand-queue" }, ...names.map((name) => h("li", {}, name))),
+    ]);
+  }
+
+  private renderLobby() {
+    const ui = this.ui;
+    const { lobby, may } = this.view;
+    this.lobby.hidden = !may.admit || lobby.length === 0;
+    renderIfChanged(this.lobby, JSON.stringify([ui.language, may.admit, lobby]), () => [
+      h("h3", {}, t(ui, "call.lobby.title")),
+      h(
+        "ul",
+        {},
+        ...lobby.map((person) =>
+          h(
+            "li",
+            {},
+            h("span", {}, person.name),
+            this.actionButton(`admit-${person.id}`, t(ui, "call.lobby.admit", { name: person.name }), { kind: "admit", id: person.id }),
+            this.actionButton(`refuse-${person.id}`, t(ui, "call.lobby.refuse", { name: person.name }), { kind: "refuse", id: person.id }),
+          ),
+        ),
+      ),
+    ]);
+  }
+
+  private renderPeople() {
+    const ui = this.ui;
+    const { others, may } = this.view;
+    const people = [...(this.me() ? [this.me()!] : []), ...others];
+    renderIfChanged(this.people, JSON.stringify([ui.language, people, may]), () => [
+      h("h3", { id: "people-title", tabindex: "-1" }, t(ui, "call.people.title", { count: people.length })),
+      may.mute_others && others.length > 0 && this.actionButton("mute-all", t(ui, "call.people.muteAll"), { kind: "mute-all" }),
+      h(
+        "ul",
+        { id: "people-list" },
+        ...people.map((person) => {
+          const other = person.id !== this.me()?.id;
+          const name = person.name;
+          return h(
+            "li",
+            { "data-id": String(person.id) },
+            h("span", {}, this.describe(person)),
+            other && may.give_floor && person.hand_position !== undefined &&
+              this.actionButton(`floor-${person.id}`, t(ui, "call.people.floor", { name }), { kind: "give-floor", id: person.id }),
+            other && may.mute_others && person.microphone_on &&
+              this.actionButton(`mute-${person.id}`, t(ui, "call.people.mute", { name }), { kind: "mute", id: person.id }),
+            other && may.remove &&
+              this.actionButton(`remove-${person.id}`, t(ui, "call.people.remove", { name }), { kind: "remove", id: person.id }),
+          );
+        }),
+      ),
+    ]);
+  }
+
+  private renderChat() {
+    const ui = this.ui;
+    this.chatTitle.textContent = t(ui, "call.chat.title");
+    this.chatLabel.textContent = t(ui, "call.chat.label");
+    this.chatSend.textContent = t(ui, "call.chat.send");
+    this.chatInput.disabled = !this.view.may.chat;
+    const lines = this.view.chat;
+    renderIfChanged(this.chatLog, JSON.stringify([ui.language, lines.length, lines.at(-1)?.at_ms]), () =>
+      lines.length === 0
+        ? [h("p", { className: "hint" }, t(ui, "call.chat.empty"))]
+        : lines.map((line) =>
+            h(
+              "p",
+              { className: line.mine ? "chat-line mine" : "chat-line" },
+              h("strong", {}, line.from_name),
+              line.private ? ` ${t(ui, "call.chat.private")}` : "",
+              " : ",
+              // Links are shown, not followed: the app opens nothing on a click from a stranger's message.
+              ...line.parts.map((part) => (part.kind === "link" ? h("span", { className: "link" }, part.text) : part.text)),
+            ),
+          ),
+    );
+    this.chatLog.scrollTop = this.chatLog.scrollHeight;
+  }
+
+  private renderHelp() {
+    const ui = this.ui;
+    renderIfChanged(this.help, ui.language, () => [
+      h("h3", { id: "help-title" }, t(ui, "call.help.title")),
+      h(
+        "dl",
+        {},
+        ...Object.entries(SHORTCUTS).flatMap(([key, command]) => [
+          h("dt", {}, h("kbd", {}, key.toUpperCase())),
+          h("dd", {}, t(ui, `call.help.${command}`)),
+        ]),
+      ),
+      h("button", { type: "button", id: "help-close", onclick: () => this.help.close() }, t(ui, "call.help.close")),
+    ]);
+  }
+
+  private actionButton(id: string, label: string, action: MeetingAction) {
+    return h("button", { type: "button", id, className: "small", onclick: () => void this.act(action) }, label);
+  }
+
+  private nameOf(id: number): string {
+    const people = [...(this.me() ? [this.me()!] : []), ...this.view.others];
+    return people.find((p) => p.id === id)?.name ?? `#${id}`;
+  }
+
+  private shortcut(event: KeyboardEvent) {
+    const target = event.target instanceof HTMLElement ? event.target : document.body;
+    const command = commandFor({
+      key: event.key,
+      ctrlKey: event.ctrlKey,
+      altKey: event.altKey,
+      metaKey: event.metaKey,
+      targetTag: target.tagName,
+      targetEditable: target.isContentEditable,
+    });
+    if (command && !this.help.open) {
+      event.preventDefault();
+      this.run(command);
+    }
+  }
+
+  private run(command: Command) {
+    const me = this.me();
+    switch (command) {
+      case "microphone":
+        void this.act({ kind: "microphone", on: !(me?.microphone_on ?? false) });
+        break;
+      case "camera":
+        void this.act({ kind: "camera", on: !(me?.camera_on ?? false) });
+        break;
+      case "hand":
+        void this.act({ kind: "hand", raised: me?.hand_position === undefined });
+        break;
+      case "chat":
+        this.chatInput.focus();
+        break;
+      case "participants":
+        this.people.querySelector<HTMLElement>("h3")?.focus();
+        break;
+      case "help":
+        this.help.showModal();
+        break;
+    }
+  }
+
+  private async act(action: MeetingAction) {
+    try {
+      await shell.act(action);
+    } catch {
+      // Outside a meeting (it just ended): the end screen follows.
+    }
+  }
+}
+
+function qualityFigures(view: MeetingView): string {
+  const rtt = view.quality.round_trip_ms;
+  const parts = [rtt === undefined ? null : `RTT ${Math.round(rtt)} ms`, `${view.quality.loss_percent.toFixed(1)} %`];
+  return parts.filter(Boolean).join(" · ");
+}

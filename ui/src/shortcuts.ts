@@ -1,0 +1,35 @@
+// Keyboard shortcuts of the call screen. Single letters, as in other meeting apps, and only when the focus is not
+// in a text field (where the letters are typed). Listed in the help dialog (key "?") and docs/KEYBOARD.md.
+
+export type Command = "microphone" | "camera" | "hand" | "chat" | "participants" | "help";
+
+export const SHORTCUTS: Record<string, Command> = {
+  m: "microphone",
+  v: "camera",
+  h: "hand",
+  c: "chat",
+  p: "participants",
+  "?": "help",
+};
+
+export interface KeyPress {
+  key: string;
+  ctrlKey: boolean;
+  altKey: boolean;
+  metaKey: boolean;
+  // What has the focus: its tag and whether it is editable.
+  targetTag: string;
+  targetEditable: boolean;
+}
+
+/** The command `press` stands for, if any. */
+export function commandFor(press: KeyPress): Command | null {
+  if (press.ctrlKey || press.altKey || press.metaKey) {
+    return null;
+  }
+  const typing = press.targetEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(press.targetTag.toUpperCase());
+  if (typing) {
+    return null;
+  }
+  return SHORTCUTS[press.key.toLowerCase()] ?? null;
+}

@@ -1,0 +1,87 @@
+// The shapes the Rust shell sends: src-tauri/view.rs, commands.rs, meeting.rs, hosting.rs. Kept in step by hand;
+// the WebDriver tests exercise both sides together.
+
+export type Role = "animateur" | "moderateur" | "intervenant" | "participant-actif" | "participant-passif";
+
+export interface Person {
+  id: number;
+  name: string;
+  role: Role;
+  microphone_on: boolean;
+  camera_on: boolean;
+  hand_position?: number;
+}
+
+export type ChatPart = { kind: "text"; text: string } | { kind: "link"; text: string };
+
+export interface ChatLine {
+  from_name: string;
+  mine: boolean;
+  private: boolean;
+  at_ms: number;
+  parts: ChatPart[];
+}
+
+export type QualityLevel = "unknown" | "good" | "fair" | "poor";
+
+export interface Abilities {
+  speak: boolean;
+  present: boolean;
+  chat: boolean;
+  raise_hand: boolean;
+  admit: boolean;
+  mute_others: boolean;
+  remove: boolean;
+  give_floor: boolean;
+  change_roles: boolean;
+  lock: boolean;
+}
+
+export interface MeetingView {
+  room: string;
+  me: Person | null;
+  others: Person[];
+  hand_queue: number[];
+  chat: ChatLine[];
+  lobby: { id: number; name: string }[];
+  elapsed_ms: number;
+  quality: { level: QualityLevel; round_trip_ms?: number; loss_percent: number };
+  may: Abilities;
+}
+
+export type Announcement =
+  | { kind: "joined" | "left" | "hand-raised" | "muted-by" | "unmute-requested" | "floor-given"; name: string }
+  | { kind: "chat"; from_name: string }
+  | { kind: "lobby"; waiting: number }
+  | { kind: "break-reminder"; elapsed_ms: number }
+  | { kind: "notice"; detail: string }
+  | { kind: "ended"; code: string; detail: string };
+
+export interface LinkSummary {
+  kind: "embedded" | "janus";
+  room: string;
+  server: string;
+  secure_server: boolean;
+  role_hint?: "moderator";
+}
+
+export interface Problem {
+  code: string;
+  detail: string;
+}
+
+export interface HostedRoom {
+  room: string;
+  guest_link: string;
+}
+
+export type JoinTarget = { kind: "link"; text: string } | { kind: "hosted" } | { kind: "launch" };
+
+export type MeetingAction =
+  | { kind: "microphone" | "camera"; on: boolean }
+  | { kind: "hand"; raised: boolean }
+  | { kind: "chat"; text: string; to: number | null }
+  | { kind: "lower-hand" | "give-floor" | "mute" | "ask-unmute" | "admit" | "refuse" | "remove"; id: number }
+  | { kind: "mute-all" }
+  | { kind: "lock"; locked: boolean }
+  | { kind: "set-role"; id: number; role: Role };
