@@ -1,6 +1,7 @@
 //! `palabre-cli devices [--json]`: the microphones and speakers this computer has, with the ids that
 //! `join --mic ID --speaker ID` take. The JSON's field names are a contract, like the report's.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use palabre_devices::{audio_devices, DeviceInfo};
@@ -31,21 +32,24 @@ pub fn print(json: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mut text = String::new();
     if json {
         let document = DevicesJson { microphones: list(&devices.microphones), speakers: list(&devices.speakers) };
-        println!("{}", serde_json::to_string_pretty(&document).expect("serialisable"));
+        text = serde_json::to_string_pretty(&document).expect("serialisable") + "\n";
     } else {
         for (title, list) in [("Microphones", &devices.microphones), ("Speakers", &devices.speakers)] {
-            println!("{title}:");
+            text += &format!("{title}:\n");
             if list.is_empty() {
-                println!("  (none)");
+                text += "  (none)\n";
             }
             for device in list {
                 let mark = if device.is_default { "*" } else { " " };
-                println!("{mark} {}  {}", device.id, device.name);
+                text += &format!("{mark} {}  {}\n", device.id, device.name);
             }
         }
-        println!("(* the system default; pass an id to --mic or --speaker)");
+        text += "(* the system default; pass an id to --mic or --speaker)\n";
     }
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     ExitCode::SUCCESS
 }

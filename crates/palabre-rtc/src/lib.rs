@@ -11,6 +11,7 @@
 //! ```
 
 pub mod adapter;
+pub mod device_test;
 mod audio_sequence;
 pub mod call;
 mod connections;
