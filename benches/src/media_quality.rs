@@ -17,6 +17,7 @@ use crate::error::BenchError;
 use crate::process::Running;
 use crate::report::CallReport;
 use crate::server::Server;
+use crate::two_party::binary;
 use crate::work_dir::{create_file, last_line, WorkDir};
 
 const GRACE: Duration = Duration::from_secs(60);
@@ -121,15 +122,6 @@ pub fn run(settings: &Settings) -> Result<Figures, BenchError> {
 
 fn path(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
-}
-
-fn binary(dir: &Path, name: &str) -> Result<PathBuf, BenchError> {
-    let path = dir.join(name);
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(BenchError::BinaryMissing(path))
-    }
 }
 
 fn start(binary: &Path, link: &str, name: &str, args: &[&str], work: &WorkDir) -> Result<Running, BenchError> {
