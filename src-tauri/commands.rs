@@ -9,9 +9,11 @@ use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
+use crate::diagnostics;
 use crate::hosting::{HostedRoom, Hosting};
 use crate::launch::LaunchLink;
 use crate::meeting::{JoinRequest, Meeting};
+use crate::settings::{Settings, SettingsStore};
 use crate::view::MeetingView;
 
 /// Name and version, as the window's header shows them.
@@ -112,7 +114,7 @@ pub fn parse_link(text: String) -> Result<LinkSummary, Problem> {
 /// The link the app was started with (`palabre LINK`), checked; `null` when there was none.
 #[tauri::command]
 pub fn launch_link(launch: State<'_, LaunchLink>) -> Result<Option<LinkSummary>, Problem> {
-    launch.text().map(check_link).transpose()
+    launch.text().as_deref().map(check_link).transpose()
 }
 
 /// Which meeting to join: one named by a link, or the one this computer hosts (whose host link stays here).
@@ -150,7 +152,7 @@ pub async fn join_meeting<R: Runtime>(
         JoinTarget::Hosted => hosting.host_link().await.ok_or_else(|| Problem::new("not-hosting", "no room is hosted here"))?,
         JoinTarget::Launch => {
             let text = launch.text().ok_or_else(|| Problem::new("empty", "the app was started without a link"))?;
-            Link::parse(text).map_err(|error| Problem::from(&error))?
+            Link::parse(&text).map_err(|error| Problem::from(&error))?
         }
     };
     let request = JoinRequest { link, name, camera_on, microphone_on };
@@ -221,6 +223,39 @@ pub async fn act(meeting: State<'_, Meeting>, action: MeetingAction) -> Result<(
     } else {
         Err(Problem::new("not-in-meeting", "there is no meeting to act on"))
     }
+}
+
+/// Where the log is written, if it could be opened.
+pub struct LogFile(pub Option<std::path::PathBuf>);
+
+#[tauri::command]
+pub fn settings(store: State<'_, SettingsStore>) -> Settings {
+    store.get()
+}
+
+/// Remembers what the agent chose; fields left out keep their value.
+#[tauri::command]
+pub fn save_settings(
+    store: State<'_, SettingsStore>,
+    name: Option<String>,
+    language: Option<String>,
+) -> Result<Settings, Problem> {
+    store
+        .update(|settings| {
+            if let Some(name) = name {
+                settings.name = name;
+            }
+            if let Some(language) = language {
+                settings.language = language;
+            }
+        })
+        .map_err(|error| Problem::new("settings-not-saved", error))
+}
+
+/// Version, system and the end of the log, for the agent to paste into a message to IT support.
+#[tauri::command]
+pub fn diagnostics<R: Runtime>(app: AppHandle<R>, log: State<'_, LogFile>) -> String {
+    diagnostics::report(&app.package_info().version.to_string(), log.0.as_deref())
 }
 
 #[cfg(test)]

@@ -10,17 +10,43 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod diagnostics;
 mod hosting;
 mod launch;
 mod meeting;
+mod settings;
 mod video_channel;
 mod view;
 
 use launch::LaunchLink;
+use tauri::Manager;
+use tauri_plugin_deep_link::DeepLinkExt;
 
 fn main() {
     let launch = LaunchLink::from_args(std::env::args_os().skip(1));
     let result = tauri::Builder::default()
+        // First, so that a second `palabre LINK` hands its link to this window and exits before opening its own.
+        .plugin(tauri_plugin_single_instance::init(|app, argv, _cwd| {
+            if let Some(text) = LaunchLink::from_args(argv.into_iter().skip(1).map(Into::into)).text() {
+                launch::open(app, text);
+            }
+        }))
+        .plugin(tauri_plugin_deep_link::init())
+        .setup(|app| {
+            let paths = app.path();
+            let log = paths.app_log_dir().ok().and_then(|dir| diagnostics::start_log(&dir));
+            tracing::info!(version = %app.package_info().version, "Palabre starts");
+            app.manage(commands::LogFile(log));
+            let config_dir = paths.app_config_dir()?;
+            app.manage(settings::SettingsStore::open(&config_dir));
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| {
+                for url in event.urls() {
+                    launch::open(&handle, url.to_string());
+                }
+            });
+            Ok(())
+        })
         .manage(launch)
         .manage(meeting::Meeting::default())
         .manage(hosting::Hosting::default())
@@ -33,6 +59,9 @@ fn main() {
             commands::leave_meeting,
             commands::meeting_view,
             commands::act,
+            commands::settings,
+            commands::save_settings,
+            commands::diagnostics,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -99,15 +99,16 @@ pub enum QualityLevel {
 }
 
 impl QualityLevel {
-    /// Judged on loss: Opus with FEC hides a few percent, not 10. The round-trip time is shown but not judged
-    /// yet: the engine's RTCP-based figure reads 300–800 ms on loopback (see "Known limits" in
-    /// docs/ARCHITECTURE.md), and a false "poor" would tell agents to turn off cameras for nothing.
-    pub fn assess(loss_percent: f64, packets_seen: bool) -> QualityLevel {
-        if !packets_seen {
-            QualityLevel::Unknown
-        } else if loss_percent > 10.0 {
+    /// Thresholds from what people notice in a conversation: ITU-T G.114 puts one-way delay above 150 ms as
+    /// noticeable and above 400 ms as unacceptable; Opus with FEC hides a few percent of loss, not 10.
+    pub fn assess(round_trip_ms: Option<f64>, loss_percent: f64, packets_seen: bool) -> QualityLevel {
+        if round_trip_ms.is_none() && !packets_seen {
+            return QualityLevel::Unknown;
+        }
+        let rtt = round_trip_ms.unwrap_or(0.0);
+        if rtt > 800.0 || loss_percent > 10.0 {
             QualityLevel::Poor
-        } else if loss_percent > 3.0 {
+        } else if rtt > 300.0 || loss_percent > 3.0 {
             QualityLevel::Fair
         } else {
             QualityLevel::Good
@@ -181,7 +182,7 @@ impl Quality {
         });
         let expected = received + lost;
         let loss_percent = if expected == 0 { 0.0 } else { lost as f64 * 100.0 / expected as f64 };
-        Quality { level: QualityLevel::assess(loss_percent, expected > 0), round_trip_ms, loss_percent }
+        Quality { level: QualityLevel::assess(round_trip_ms, loss_percent, expected > 0), round_trip_ms, loss_percent }
     }
 }
 
@@ -257,11 +258,13 @@ mod tests {
     }
 
     #[test]
-    fn quality_follows_loss() {
-        assert_eq!(QualityLevel::assess(0.0, false), QualityLevel::Unknown);
-        assert_eq!(QualityLevel::assess(0.5, true), QualityLevel::Good);
-        assert_eq!(QualityLevel::assess(5.0, true), QualityLevel::Fair);
-        assert_eq!(QualityLevel::assess(12.0, true), QualityLevel::Poor);
+    fn quality_follows_delay_and_loss() {
+        assert_eq!(QualityLevel::assess(None, 0.0, false), QualityLevel::Unknown);
+        assert_eq!(QualityLevel::assess(Some(40.0), 0.5, true), QualityLevel::Good);
+        assert_eq!(QualityLevel::assess(Some(450.0), 0.0, true), QualityLevel::Fair);
+        assert_eq!(QualityLevel::assess(Some(40.0), 5.0, true), QualityLevel::Fair);
+        assert_eq!(QualityLevel::assess(None, 12.0, true), QualityLevel::Poor);
+        assert_eq!(QualityLevel::assess(Some(1000.0), 0.0, true), QualityLevel::Poor);
     }
 
     #[test]

@@ -2,13 +2,11 @@
 //! room on the embedded server where a `palabre-cli` participant is, see their video, raise a hand, chat both
 //! ways, switch to English, leave. Screenshots land in target/test-artifacts/ for a person to look at.
 
-mod webdriver;
-
 use std::path::PathBuf;
 use std::time::Duration;
 
+use palabre_e2e::webdriver::{wait_for, AppSession, Desktop};
 use palabre_e2e::{binary, finish, join, read_report, temp_dir, Server};
-use webdriver::{wait_for, AppSession, Display};
 
 const APP_NAME: &str = "Agent Test (Préfecture du Rhône)";
 const PEER_NAME: &str = "Marie Dupont (Mairie)";
@@ -34,8 +32,8 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
         ],
     );
 
-    let display = Display::start();
-    let app = AppSession::start(&binary("palabre"), &[], &display);
+    let desktop = Desktop::start(&dir.join("home"));
+    let app = AppSession::start(&binary("palabre"), &[], &desktop);
     let shots = artifacts();
 
     // Home: paste the guest link and go on.
@@ -45,24 +43,10 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
     app.click(&app.wait_for("#link-continue", Duration::from_secs(5)));
 
     // Pre-join: the name, then enter.
-    let name = app.wait_for("#name-input", Duration::from_secs(10));
-    app.type_into(&name, APP_NAME);
-    app.screenshot(&shots.join("desktop-2-prejoin.png"));
-    app.click(&app.wait_for("#join", Duration::from_secs(5)));
+    enter_as(&app, APP_NAME, Some(&shots.join("desktop-2-prejoin.png")));
 
     // The call: the peer's tile draws decoded frames (WebCodecs, in the webview), and so does our own preview.
-    app.wait_for("#tiles", Duration::from_secs(20));
-    let frames_of = |stream: &str| {
-        let script = format!(
-            "const tiles = [...document.querySelectorAll('#tiles .tile')]; \
-             const tile = tiles.find(t => {stream}); \
-             return tile ? Number(tile.querySelector('canvas').dataset.frames || 0) : -1;"
-        );
-        app.script(&script).as_i64().unwrap_or(-1)
-    };
-    let peer_tile = "t.dataset.stream !== 'self'";
-    wait_for(Duration::from_secs(20), "the peer's video drawn in the app", || (frames_of(peer_tile) >= 30).then_some(()));
-    wait_for(Duration::from_secs(10), "our own preview drawn", || (frames_of("t.dataset.stream === 'self'") >= 30).then_some(()));
+    wait_for_video(&app);
     let caption = app.text(&app.wait_for("#tiles .tile:not([data-stream='self']) figcaption", Duration::from_secs(5)));
     assert!(caption.starts_with(PEER_NAME), "the peer's tile is captioned with their name: {caption:?}");
 
@@ -115,4 +99,69 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
     );
     app.click(&leave);
     app.wait_for("#link-input", Duration::from_secs(10));
+
+    let settings = std::fs::read_to_string(dir.join("home/config/fr.palabre.app/settings.json")).expect("settings");
+    assert!(settings.contains(APP_NAME) && settings.contains("\"en\""), "name and language remembered: {settings}");
+
+    // A link clicked in a mail while Palabre runs: the second `palabre LINK` hands it over to this window and
+    // exits, and the window opens that room's pre-join screen.
+    let second = desktop.command(&binary("palabre")).arg(&server.guest_link).spawn().expect("a second palabre starts");
+    let second = finish(second, Duration::from_secs(30));
+    assert!(second.status.success(), "the second instance hands over and exits: {}", second.stderr);
+    let title = app.wait_for("#prejoin-title", Duration::from_secs(10));
+    assert_eq!(app.text(&title), "Before entering “Cellule”");
+}
+
+/// Crisis-room case: the app hosts the meeting itself, and a guest joins with the link it shows.
+#[test]
+fn an_agent_hosts_a_meeting_on_this_computer_and_a_guest_joins_with_its_link() {
+    let dir = temp_dir("desktop-host");
+    let desktop = Desktop::start(&dir.join("home"));
+    let app = AppSession::start(&binary("palabre"), &[], &desktop);
+
+    app.click(&app.wait_for("#host-start", Duration::from_secs(30)));
+    let guest_link = app.wait_for("#guest-link", Duration::from_secs(20));
+    let link = app.script("return document.getElementById('guest-link').value").as_str().unwrap_or_default().to_string();
+    assert!(link.starts_with("palabre://") && link.contains("token=") && link.contains("fp=sha256:"), "{link}");
+    assert_eq!(app.attribute(&guest_link, "readonly").as_deref(), Some("true"));
+    app.click(&app.wait_for("#host-enter", Duration::from_secs(5)));
+    enter_as(&app, "Cellule de crise (Préfecture)", None);
+    app.wait_for("#tiles", Duration::from_secs(20));
+
+    let report = dir.join("guest.json");
+    let guest = join(&link, "Invité (Mairie)", &["--size", "320x180", "--duration", "8", "--report", report.to_str().unwrap()]);
+    wait_for_video(&app);
+    let guest = finish(guest, Duration::from_secs(60));
+    assert!(guest.status.success(), "the guest joined with the shown link: {}", guest.stderr);
+    let report = read_report(&report);
+    let host = &report["participants"][0];
+    assert_eq!(host["name"], "Cellule de crise (Préfecture)");
+    assert_eq!(host["role"], "animateur", "the app's own room makes its user the animateur");
+    assert!(host["video_frames_decoded"].as_u64().unwrap_or(0) > 30, "the guest sees the host: {host}");
+}
+
+/// Pre-join: types the name and enters; saves a screenshot of the screen on the way if asked.
+fn enter_as(app: &AppSession, name: &str, screenshot: Option<&std::path::Path>) {
+    let field = app.wait_for("#name-input", Duration::from_secs(10));
+    app.type_into(&field, name);
+    if let Some(path) = screenshot {
+        app.screenshot(path);
+    }
+    app.click(&app.wait_for("#join", Duration::from_secs(5)));
+}
+
+/// Waits until the other participant's tile and our own preview have drawn frames decoded by WebCodecs.
+fn wait_for_video(app: &AppSession) {
+    app.wait_for("#tiles", Duration::from_secs(20));
+    let frames_of = |stream: &str| {
+        let script = format!(
+            "const tiles = [...document.querySelectorAll('#tiles .tile')]; \
+             const tile = tiles.find(t => {stream}); \
+             return tile ? Number(tile.querySelector('canvas').dataset.frames || 0) : -1;"
+        );
+        app.script(&script).as_i64().unwrap_or(-1)
+    };
+    let peer_tile = "t.dataset.stream !== 'self'";
+    wait_for(Duration::from_secs(20), "the peer's video drawn in the app", || (frames_of(peer_tile) >= 30).then_some(()));
+    wait_for(Duration::from_secs(10), "our own preview drawn", || (frames_of("t.dataset.stream === 'self'") >= 30).then_some(()));
 }

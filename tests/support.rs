@@ -3,6 +3,7 @@
 
 pub mod media_check;
 pub mod pulse_audio;
+pub mod webdriver;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

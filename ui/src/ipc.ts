@@ -4,7 +4,16 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
-import type { Announcement, HostedRoom, JoinTarget, LinkSummary, MeetingAction, MeetingView, Problem } from "./types";
+import type {
+  Announcement,
+  HostedRoom,
+  JoinTarget,
+  LinkSummary,
+  MeetingAction,
+  MeetingView,
+  Problem,
+  Settings,
+} from "./types";
 
 function asProblem(error: unknown): Problem {
   if (error && typeof error === "object" && typeof (error as Problem).code === "string") {
@@ -40,10 +49,20 @@ export const shell = {
   leaveMeeting: () => call<void>("leave_meeting"),
   meetingView: () => call<MeetingView | null>("meeting_view"),
   act: (action: MeetingAction) => call<void>("act", { action }),
+  settings: () => call<Settings>("settings"),
+  saveSettings: (change: Partial<Settings>) => call<Settings>("save_settings", change),
+  diagnostics: () => call<string>("diagnostics"),
 };
 
 export function onMeetingView(handler: (view: MeetingView) => void): Promise<UnlistenFn> {
   return listen<MeetingView>("meeting-view", (event) => handler(event.payload));
+}
+
+/** A link opened while the app runs (clicked in a mail or a browser): its room, or what is wrong with it. */
+export type OpenedLink = { link: LinkSummary } | { problem: Problem };
+
+export function onOpenedLink(handler: (opened: OpenedLink) => void): Promise<UnlistenFn> {
+  return listen<OpenedLink>("open-link", (event) => handler(event.payload));
 }
 
 export function onMeetingEvent(handler: (announcement: Announcement) => void): Promise<UnlistenFn> {

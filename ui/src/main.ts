@@ -2,19 +2,18 @@
 // agent does; no conference logic lives here.
 
 import { Announcer } from "./announcer";
+import { copyText } from "./clipboard";
 import { h } from "./dom";
 import { elapsed } from "./format";
 import { DEFAULT_LANGUAGE, isLanguage, type Language, languageName, otherLanguage, pickLanguage } from "./i18n";
-import { onMeetingEvent, onMeetingView, shell } from "./ipc";
+import { onMeetingEvent, onMeetingView, onOpenedLink, type OpenedLink, shell } from "./ipc";
 import { CallScreen } from "./screens/call";
 import { HomeScreen } from "./screens/home";
 import { type JoinChoice, PrejoinScreen } from "./screens/prejoin";
-import type { Announcement, JoinTarget, LinkSummary, Problem } from "./types";
+import type { Announcement, JoinTarget, LinkSummary, Problem, Settings } from "./types";
 import { problemView, t, type Ui } from "./ui";
 import { VideoTiles } from "./video-tiles";
 import { readFrame } from "./video-wire";
-
-const LANGUAGE_KEY = "palabre.language";
 
 interface Screen {
   element: HTMLElement;
@@ -22,25 +21,26 @@ interface Screen {
   close?(): void;
 }
 
-const ui: Ui = { language: startLanguage() };
+const ui: Ui = { language: systemLanguage() };
+let rememberedName = "";
 const video = new VideoTiles();
 const announcer = new Announcer(document.getElementById("announce-polite")!, document.getElementById("announce-urgent")!);
 const main = document.getElementById("screen")!;
 const languageSwitch = document.getElementById("language-switch")!;
+const diagnosticsButton = document.getElementById("copy-diagnostics")!;
+const diagnosticsStatus = document.getElementById("diagnostics-status")!;
 let screen: Screen;
 let call: CallScreen | null = null;
+// A link opened during a call waits until the agent leaves: a click in a mail must not cut a meeting short.
+let waitingLink: LinkSummary | null = null;
 
-function startLanguage(): Language {
-  let saved: string | null = null;
-  try {
-    saved = window.localStorage.getItem(LANGUAGE_KEY);
-  } catch {
-    // Storage can be unavailable; the system language then decides.
-  }
-  if (isLanguage(saved)) {
-    return saved;
-  }
+function systemLanguage(): Language {
   return pickLanguage(navigator.languages?.length ? navigator.languages : [navigator.language ?? DEFAULT_LANGUAGE]);
+}
+
+/** Remembers a choice; not being able to is no reason to stop the agent. */
+function remember(change: Partial<Settings>) {
+  shell.saveSettings(change).catch(() => undefined);
 }
 
 function show(next: Screen) {
@@ -78,10 +78,12 @@ function home(problem?: Problem) {
 }
 
 function prepare(target: JoinTarget, room: string, _summary: LinkSummary | null) {
-  show(new PrejoinScreen(ui, target, room, { join, back: () => home() }));
+  show(new PrejoinScreen(ui, target, room, rememberedName, { join, back: () => home() }));
 }
 
 async function join(choice: JoinChoice): Promise<Problem | null> {
+  rememberedName = choice.name;
+  remember({ name: choice.name });
   await video.probe();
   let view;
   try {
@@ -102,7 +104,28 @@ async function leave() {
   await shell.leaveMeeting();
   video.retain(new Set());
   announcer.clear();
-  home();
+  const next = waitingLink;
+  waitingLink = null;
+  if (next) {
+    prepare({ kind: "launch" }, next.room, next);
+  } else {
+    home();
+  }
+}
+
+function opened(link: OpenedLink) {
+  if ("problem" in link) {
+    if (call) {
+      announcer.say(t(ui, "say.link-problem"));
+    } else {
+      home(link.problem);
+    }
+  } else if (call) {
+    waitingLink = link.link;
+    announcer.say(t(ui, "say.link-waiting", { room: link.link.room }));
+  } else {
+    prepare({ kind: "launch" }, link.link.room, link.link);
+  }
 }
 
 function ended(problem: Problem) {
@@ -118,6 +141,18 @@ function ended(problem: Problem) {
       element.querySelector("h2")!.id = "ended-title";
     },
   });
+}
+
+/** Puts version, system and the end of the log on the clipboard, for a message to IT support. */
+async function copyDiagnostics() {
+  let copied = false;
+  try {
+    const report = await shell.diagnostics();
+    copied = await copyText(report);
+  } catch {
+    copied = false;
+  }
+  diagnosticsStatus.textContent = t(ui, copied ? "diagnostics.copied" : "diagnostics.failed");
 }
 
 function announce(event: Announcement) {
@@ -145,16 +180,23 @@ function announce(event: Announcement) {
 async function start() {
   languageSwitch.addEventListener("click", () => {
     ui.language = otherLanguage(ui.language);
-    try {
-      window.localStorage.setItem(LANGUAGE_KEY, ui.language);
-    } catch {
-      // Not remembered; the choice still holds for this window.
-    }
+    remember({ language: ui.language });
     render();
   });
+  diagnosticsButton.addEventListener("click", () => void copyDiagnostics());
+  try {
+    const settings = await shell.settings();
+    rememberedName = settings.name;
+    if (isLanguage(settings.language)) {
+      ui.language = settings.language;
+    }
+  } catch {
+    // First run, or settings unreadable: the system's language and an empty name.
+  }
   render();
   await onMeetingView((view) => call?.update(view));
   await onMeetingEvent(announce);
+  await onOpenedLink(opened);
   try {
     const info = await shell.appInfo();
     document.getElementById("app-version")!.textContent = t(ui, "app.version", { version: info.version });

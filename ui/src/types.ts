@@ -85,3 +85,10 @@ export type MeetingAction =
   | { kind: "mute-all" }
   | { kind: "lock"; locked: boolean }
   | { kind: "set-role"; id: number; role: Role };
+
+/** What the app remembers between runs (src-tauri/settings.rs). */
+export interface Settings {
+  name: string;
+  /** "fr", "en", or empty for the system's language. */
+  language: string;
+}

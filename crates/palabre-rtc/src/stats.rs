@@ -10,7 +10,8 @@ use webrtc::rtp_transceiver::rtp_codec::RTPCodecType;
 use webrtc::stats::StatsReportType;
 
 /// Round-trip time to the room server, in milliseconds, from the RTCP reports on what `publish` sends
-/// (webrtc-rs' ICE candidate-pair statistics carry none).
+/// (webrtc-rs' ICE candidate-pair statistics carry none). Unlike the W3C field of the same name (seconds),
+/// webrtc-rs 0.17 fills `RemoteInboundRTPStats::round_trip_time` in milliseconds (`calculate_rtt_ms`).
 pub async fn round_trip_ms(publish: &RTCPeerConnection) -> Option<f64> {
     let report = publish.get_stats().await;
     report
@@ -21,7 +22,6 @@ pub async fn round_trip_ms(publish: &RTCPeerConnection) -> Option<f64> {
             _ => None,
         })
         .reduce(f64::max)
-        .map(|seconds| seconds * 1000.0)
 }
 
 #[derive(Debug, Default, Clone)]

@@ -1,5 +1,6 @@
 // Home: paste a link, or host a meeting on this computer.
 
+import { copyText } from "../clipboard";
 import { h } from "../dom";
 import { shell } from "../ipc";
 import type { HostedRoom, JoinTarget, LinkSummary, Problem } from "../types";
@@ -15,7 +16,7 @@ export class HomeScreen {
   private linkText = "";
   private problem: Problem | null = null;
   private hosted: HostedRoom | null = null;
-  private copied = false;
+  private copied: boolean | null = null;
 
   constructor(
     private ui: Ui,
@@ -91,7 +92,7 @@ export class HomeScreen {
         link,
         h("button", { type: "button", id: "copy-guest-link", onclick: () => void this.copy(link) }, t(ui, "home.host.copy")),
       ),
-      h("p", { className: "hint", role: "status" }, this.copied ? t(ui, "home.host.copied") : ""),
+      h("p", { className: "hint", role: "status" }, this.copied === null ? "" : t(ui, this.copied ? "home.host.copied" : "home.host.notCopied")),
       h(
         "button",
         {
@@ -130,14 +131,7 @@ export class HomeScreen {
   }
 
   private async copy(field: HTMLInputElement) {
-    field.select();
-    try {
-      await navigator.clipboard.writeText(field.value);
-    } catch {
-      // WebKitGTK may refuse the asynchronous clipboard; the selected text copies the old way.
-      document.execCommand("copy");
-    }
-    this.copied = true;
+    this.copied = await copyText(field.value);
     this.render();
     document.getElementById("copy-guest-link")?.focus();
   }

@@ -4,8 +4,6 @@ import { h } from "../dom";
 import type { JoinTarget, Problem } from "../types";
 import { problemView, t, type Ui } from "../ui";
 
-const NAME_KEY = "palabre.name";
-
 export interface JoinChoice {
   target: JoinTarget;
   name: string;
@@ -20,7 +18,7 @@ export interface PrejoinActions {
 
 export class PrejoinScreen {
   readonly element = h("section", { className: "screen prejoin", "aria-labelledby": "prejoin-title" });
-  private name = rememberedName();
+  private name: string;
   private cameraOn = true;
   private microphoneOn = true;
   private joining = false;
@@ -31,8 +29,11 @@ export class PrejoinScreen {
     private ui: Ui,
     private target: JoinTarget,
     private room: string,
+    rememberedName: string,
     private actions: PrejoinActions,
-  ) {}
+  ) {
+    this.name = rememberedName;
+  }
 
   render() {
     const ui = this.ui;
@@ -94,7 +95,6 @@ export class PrejoinScreen {
       document.getElementById("name-input")?.focus();
       return;
     }
-    remember(name);
     this.joining = true;
     this.problem = null;
     this.render();
@@ -105,21 +105,5 @@ export class PrejoinScreen {
       this.render();
       document.getElementById("join")?.focus();
     }
-  }
-}
-
-function rememberedName(): string {
-  try {
-    return window.localStorage.getItem(NAME_KEY) ?? "";
-  } catch {
-    return "";
-  }
-}
-
-function remember(name: string) {
-  try {
-    window.localStorage.setItem(NAME_KEY, name);
-  } catch {
-    // Not remembered: the agent types it again next time.
   }
 }
