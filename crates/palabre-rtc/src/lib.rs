@@ -26,7 +26,7 @@ pub mod stats;
 pub mod video_feed;
 
 pub use call::{join, join_with, Call, CallEvent, CallOptions, MediaOptions};
-pub use error::CallError;
+pub use error::{CallError, MediaError};
 pub use local_media::{AudioSource, VideoSource};
 pub use playout::SpeakerChoice;
 pub use stats::{CallStats, RemoteMedia};

@@ -28,7 +28,7 @@ use webrtc::rtp_transceiver::rtp_sender::RTCRtpSender;
 use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 
 use crate::adapter::LocalTracks;
-use crate::error::CallError;
+use crate::error::{CallError, MediaError};
 use crate::video_feed::{VideoFeed, VideoOrigin};
 
 /// Where our video comes from.
@@ -138,7 +138,7 @@ pub fn open_sources(
 }
 
 fn file_error(path: &Path, error: MediaFileError) -> CallError {
-    CallError::MediaFile { path: path.display().to_string(), reason: error.to_string() }
+    MediaError::File { path: path.display().to_string(), reason: error.to_string() }.into()
 }
 
 /// Starting bitrates; the engine will adapt them to the link in a later step.

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use palabre_core::ParticipantId;
 use palabre_media::{AudioFrame, MediaFileError, VideoFrame, WavRecorder, Y4mHeader, Y4mWriter};
 
-use crate::error::CallError;
+use crate::error::{CallError, MediaError};
 
 /// Longest file stem we make: well under every file system's 255-byte limit, UTF-8 included.
 const MAX_STEM_CHARS: usize = 80;
@@ -92,7 +92,7 @@ impl Recorder {
     /// Records into `dir`, creating it if needed.
     pub fn new(dir: &Path, report_error: impl Fn(String) + Send + Sync + 'static) -> Result<Arc<Self>, CallError> {
         std::fs::create_dir_all(dir)
-            .map_err(|e| CallError::Recording { path: dir.display().to_string(), reason: e.to_string() })?;
+            .map_err(|e| MediaError::Recording { path: dir.display().to_string(), reason: e.to_string() })?;
         Ok(Arc::new(Self { dir: dir.to_owned(), state: Mutex::default(), report_error: Box::new(report_error) }))
     }
 
