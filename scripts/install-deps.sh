@@ -10,7 +10,7 @@ packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev  # the Tauri shell
   janus                               # Janus gateway, for the Janus VideoRoom tests (tests start their own)
   chromium                            # the browser guest in the Janus tests (tests/browser)
-  xvfb webkit2gtk-driver dbus         # the desktop app's tests: a virtual screen, WebKit's WebDriver, a session bus
+  xvfb webkit2gtk-driver dbus gnome-keyring  # the desktop app's tests: a screen, WebDriver, a session bus, a keyring
   libasound2-dev                      # cpal's ALSA backend (palabre-devices) links libasound
   pulseaudio pulseaudio-utils         # audio-device tests: a PulseAudio daemon per test, null sinks, paplay/parec
   espeak-ng                           # speech for the audio tests (played into a microphone, found in recordings)

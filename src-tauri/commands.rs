@@ -13,6 +13,7 @@ use crate::diagnostics;
 use crate::hosting::{HostedRoom, Hosting};
 use crate::launch::LaunchLink;
 use crate::meeting::{JoinRequest, Meeting};
+use crate::recent_rooms::{self, RecentRoom};
 use crate::settings::{Settings, SettingsStore};
 use crate::view::MeetingView;
 
@@ -125,6 +126,8 @@ pub enum JoinTarget {
     Hosted,
     /// The link the app was started with, which the webview never sees.
     Launch,
+    /// A recent room, whose link is in the keyring.
+    Recent { id: String },
 }
 
 /// Starts the embedded room server on this computer and gives the link to send to guests.
@@ -141,22 +144,61 @@ pub async fn join_meeting<R: Runtime>(
     meeting: State<'_, Meeting>,
     hosting: State<'_, Hosting>,
     launch: State<'_, LaunchLink>,
+    settings: State<'_, SettingsStore>,
     target: JoinTarget,
     name: String,
     camera_on: bool,
     microphone_on: bool,
     video: Channel,
 ) -> Result<MeetingView, Problem> {
-    let link = match target {
-        JoinTarget::Link { text } => Link::parse(&text).map_err(|error| Problem::from(&error))?,
-        JoinTarget::Hosted => hosting.host_link().await.ok_or_else(|| Problem::new("not-hosting", "no room is hosted here"))?,
-        JoinTarget::Launch => {
-            let text = launch.text().ok_or_else(|| Problem::new("empty", "the app was started without a link"))?;
-            Link::parse(&text).map_err(|error| Problem::from(&error))?
+    let text = match target {
+        JoinTarget::Link { text } => text,
+        JoinTarget::Hosted => {
+            let link = hosting.host_link().await.ok_or_else(|| Problem::new("not-hosting", "no room is hosted here"))?;
+            // The host's own loopback link: nothing to remember, the room goes when the app does.
+            let request = JoinRequest { link, name, camera_on, microphone_on };
+            return Ok(meeting.join(app, request, video).await?);
+        }
+        JoinTarget::Launch => launch.text().ok_or_else(|| Problem::new("empty", "the app was started without a link"))?,
+        JoinTarget::Recent { id } => {
+            recent_rooms::load_link(&id).map_err(|error| Problem::new("recent-room-lost", error))?
         }
     };
+    let link = Link::parse(&text).map_err(|error| Problem::from(&error))?;
+    let recent = RecentRoom::of(&link, unix_seconds());
     let request = JoinRequest { link, name, camera_on, microphone_on };
-    Ok(meeting.join(app, request, video).await?)
+    let view = meeting.join(app, request, video).await?;
+    remember_room(&settings, recent, &text);
+    Ok(view)
+}
+
+/// Offers the room on the home screen next time; its link goes to the keyring, or nowhere.
+fn remember_room(settings: &SettingsStore, room: RecentRoom, link: &str) {
+    if let Err(error) = recent_rooms::store_link(&room.id, link) {
+        tracing::warn!(%error, "no keyring to keep the room's link in: recent rooms are not remembered");
+        return;
+    }
+    let mut dropped = Vec::new();
+    let saved = settings.update(|settings| dropped = recent_rooms::remember(&mut settings.recent, room));
+    if let Err(error) = saved {
+        tracing::warn!(%error, "the recent rooms could not be saved");
+    }
+    for room in dropped {
+        recent_rooms::forget_link(&room.id);
+    }
+}
+
+fn unix_seconds() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Takes a room off the recent list and its link out of the keyring.
+#[tauri::command]
+pub fn forget_room(settings: State<'_, SettingsStore>, id: String) -> Result<Settings, Problem> {
+    recent_rooms::forget_link(&id);
+    settings
+        .update(|settings| settings.recent.retain(|room| room.id != id))
+        .map_err(|error| Problem::new("settings-not-saved", error))
 }
 
 #[tauri::command]

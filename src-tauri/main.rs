@@ -14,6 +14,7 @@ mod diagnostics;
 mod hosting;
 mod launch;
 mod meeting;
+mod recent_rooms;
 mod settings;
 mod video_channel;
 mod view;
@@ -62,6 +63,7 @@ fn main() {
             commands::settings,
             commands::save_settings,
             commands::diagnostics,
+            commands::forget_room,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

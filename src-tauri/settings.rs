@@ -8,6 +8,8 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+use crate::recent_rooms::RecentRoom;
+
 const FILE: &str = "settings.json";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +19,8 @@ pub struct Settings {
     pub name: String,
     /// "fr" or "en"; empty for the system's language.
     pub language: String,
+    /// Most recent first; their links are in the keyring (`recent_rooms`).
+    pub recent: Vec<RecentRoom>,
 }
 
 /// The settings file, read once at start and written on every change.
@@ -80,7 +84,8 @@ mod tests {
         store.update(|s| s.name = "Marie Dupont (Mairie)".into()).unwrap();
         store.update(|s| s.language = "en".into()).unwrap();
         let again = SettingsStore::open(&dir);
-        assert_eq!(again.get(), Settings { name: "Marie Dupont (Mairie)".into(), language: "en".into() });
+        assert_eq!(again.get().name, "Marie Dupont (Mairie)");
+        assert_eq!(again.get().language, "en");
     }
 
     #[test]
@@ -99,6 +104,7 @@ mod tests {
         let dir = temp_dir("fields");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(FILE), br#"{"name": "Paul", "theme": "dark"}"#).unwrap();
-        assert_eq!(SettingsStore::open(&dir).get(), Settings { name: "Paul".into(), language: String::new() });
+        let settings = SettingsStore::open(&dir).get();
+        assert_eq!((settings.name.as_str(), settings.language.as_str(), settings.recent.len()), ("Paul", "", 0));
     }
 }

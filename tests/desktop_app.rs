@@ -100,8 +100,20 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
     app.click(&leave);
     app.wait_for("#link-input", Duration::from_secs(10));
 
+    // Home offers the room again; its link (and token) is in the keyring, not in the settings file.
+    let recent = app.wait_for("#recent-rooms", Duration::from_secs(10));
+    assert!(app.text(&recent).contains("“Cellule”"), "{}", app.text(&recent));
     let settings = std::fs::read_to_string(dir.join("home/config/fr.palabre.app/settings.json")).expect("settings");
     assert!(settings.contains(APP_NAME) && settings.contains("\"en\""), "name and language remembered: {settings}");
+    assert!(!settings.contains("token") && !settings.contains("sha256"), "no link in the settings file: {settings}");
+    app.click(&app.wait_for("#recent-join-0", Duration::from_secs(5)));
+    let title = app.wait_for("#prejoin-title", Duration::from_secs(10));
+    assert_eq!(app.text(&title), "Before entering “Cellule”");
+    // The name is remembered too: enter at once, with the link from the keyring.
+    app.click(&app.wait_for("#join", Duration::from_secs(5)));
+    app.wait_for("#tiles", Duration::from_secs(20));
+    app.click(&app.wait_for("#leave", Duration::from_secs(5)));
+    app.wait_for("#link-input", Duration::from_secs(10));
 
     // A link clicked in a mail while Palabre runs: the second `palabre LINK` hands it over to this window and
     // exits, and the window opens that room's pre-join screen.

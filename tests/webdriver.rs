@@ -66,17 +66,53 @@ impl SessionBus {
     }
 }
 
-/// Where the app runs: its screen, its session bus, and a home of its own, so that nothing one run remembers
-/// (language, name, the webview's storage) changes the next.
+/// The desktop's keyring (GNOME Keyring's Secret Service on the test's bus), created and unlocked as a login
+/// would, so that the app keeps room links where a real desktop keeps them.
+pub struct Keyring {
+    _daemon: Process,
+}
+
+impl Keyring {
+    pub fn start(bus: &SessionBus, home: &Path) -> Keyring {
+        let mut daemon = Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon starts (Debian package gnome-keyring)");
+        // The login password, as a session manager would hand it over; closing stdin ends it.
+        std::io::Write::write_all(&mut daemon.stdin.take().expect("stdin"), b"palabre-test").expect("password");
+        let keyring = Keyring { _daemon: Process(daemon) };
+        wait_for(Duration::from_secs(10), "the Secret Service on the bus", || {
+            let owner = Command::new("dbus-send")
+                .args(["--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
+                .args(["org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"])
+                .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+                .output()
+                .ok()?;
+            String::from_utf8_lossy(&owner.stdout).contains("boolean true").then_some(())
+        });
+        keyring
+    }
+}
+
+/// Where the app runs: its screen, its session bus and keyring, and a home of its own, so that nothing one run
+/// remembers (language, name, recent rooms, the webview's storage) changes the next.
 pub struct Desktop {
     pub display: Display,
     pub bus: SessionBus,
+    _keyring: Keyring,
     home: PathBuf,
 }
 
 impl Desktop {
     pub fn start(home: &Path) -> Desktop {
-        Desktop { display: Display::start(), bus: SessionBus::start(), home: home.to_path_buf() }
+        let bus = SessionBus::start();
+        let keyring = Keyring::start(&bus, home);
+        Desktop { display: Display::start(), bus, _keyring: keyring, home: home.to_path_buf() }
     }
 
     /// Runs a program on this desktop, as a click in the desktop environment would.

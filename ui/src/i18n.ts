@@ -34,6 +34,10 @@ export const MESSAGES = {
       "diagnostics.failed": "Le diagnostic n’a pas pu être copié.",
       "home.title": "Rejoindre ou organiser une réunion",
       "home.join": "Continuer",
+      "home.recent.title": "Réunions récentes",
+      "home.recent.room": "«\u00a0{room}\u00a0» sur {server}",
+      "home.recent.join": "Rejoindre «\u00a0{room}\u00a0»",
+      "home.recent.forget": "Oublier «\u00a0{room}\u00a0»",
       "home.host.title": "Organiser une réunion sur cet ordinateur",
       "home.host.explain":
         "Cet ordinateur devient le serveur de la réunion\u00a0: aucune autre installation n’est nécessaire. Les invités de votre réseau la rejoignent avec le lien d’invitation.",
@@ -254,6 +258,10 @@ export const MESSAGES = {
         problem: "Le serveur de réunion Janus a refusé la demande.",
         action: "Réessayez\u00a0; si cela continue, transmettez le détail technique ci-dessous à votre support informatique.",
       },
+      "recent-room-lost": {
+        problem: "Le lien de cette réunion n’est plus dans le trousseau de cet ordinateur.",
+        action: "Collez à nouveau le lien reçu dans l’invitation.",
+      },
       // Not a link error: the check itself could not run.
       "unexpected": {
         problem: "La vérification n’a pas pu avoir lieu.",
@@ -287,6 +295,10 @@ export const MESSAGES = {
       "diagnostics.failed": "The diagnostics could not be copied.",
       "home.title": "Join or host a meeting",
       "home.join": "Continue",
+      "home.recent.title": "Recent meetings",
+      "home.recent.room": "“{room}” on {server}",
+      "home.recent.join": "Join “{room}”",
+      "home.recent.forget": "Forget “{room}”",
       "home.host.title": "Host a meeting on this computer",
       "home.host.explain":
         "This computer becomes the meeting's server: nothing else to install. Guests on your network join with the invitation link.",
@@ -500,6 +512,10 @@ export const MESSAGES = {
       "janus": {
         problem: "The Janus meeting server refused the request.",
         action: "Try again; if it goes on, give the technical detail below to your IT support.",
+      },
+      "recent-room-lost": {
+        problem: "This meeting's link is no longer in this computer's keyring.",
+        action: "Paste the link from the invitation again.",
       },
       // Not a link error: the check itself could not run.
       "unexpected": {

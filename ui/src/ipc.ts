@@ -52,6 +52,7 @@ export const shell = {
   settings: () => call<Settings>("settings"),
   saveSettings: (change: Partial<Settings>) => call<Settings>("save_settings", change),
   diagnostics: () => call<string>("diagnostics"),
+  forgetRoom: (id: string) => call<Settings>("forget_room", { id }),
 };
 
 export function onMeetingView(handler: (view: MeetingView) => void): Promise<UnlistenFn> {

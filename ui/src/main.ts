@@ -69,8 +69,9 @@ function render() {
   screen?.render();
 }
 
-function home(problem?: Problem) {
-  const screen = new HomeScreen(ui, { prepare });
+async function home(problem?: Problem) {
+  const recent = await shell.settings().then((settings) => settings.recent, () => []);
+  const screen = new HomeScreen(ui, recent, { prepare });
   show(screen);
   if (problem) {
     screen.showProblem(problem);
@@ -78,7 +79,7 @@ function home(problem?: Problem) {
 }
 
 function prepare(target: JoinTarget, room: string, _summary: LinkSummary | null) {
-  show(new PrejoinScreen(ui, target, room, rememberedName, { join, back: () => home() }));
+  show(new PrejoinScreen(ui, target, room, rememberedName, { join, back: () => void home() }));
 }
 
 async function join(choice: JoinChoice): Promise<Problem | null> {
@@ -109,7 +110,7 @@ async function leave() {
   if (next) {
     prepare({ kind: "launch" }, next.room, next);
   } else {
-    home();
+    await home();
   }
 }
 
@@ -118,7 +119,7 @@ function opened(link: OpenedLink) {
     if (call) {
       announcer.say(t(ui, "say.link-problem"));
     } else {
-      home(link.problem);
+      void home(link.problem);
     }
   } else if (call) {
     waitingLink = link.link;
@@ -136,7 +137,7 @@ function ended(problem: Problem) {
     render() {
       element.replaceChildren(
         ...problemView(ui, problem, t(ui, "ended.title")),
-        h("button", { type: "button", id: "ended-home", className: "primary", onclick: () => home() }, t(ui, "ended.home")),
+        h("button", { type: "button", id: "ended-home", className: "primary", onclick: () => void home() }, t(ui, "ended.home")),
       );
       element.querySelector("h2")!.id = "ended-title";
     },
@@ -211,10 +212,10 @@ async function start() {
       return;
     }
   } catch (problem) {
-    home(problem as Problem);
+    await home(problem as Problem);
     return;
   }
-  home();
+  await home();
 }
 
 void start();

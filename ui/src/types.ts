@@ -75,7 +75,11 @@ export interface HostedRoom {
   guest_link: string;
 }
 
-export type JoinTarget = { kind: "link"; text: string } | { kind: "hosted" } | { kind: "launch" };
+export type JoinTarget =
+  | { kind: "link"; text: string }
+  | { kind: "hosted" }
+  | { kind: "launch" }
+  | { kind: "recent"; id: string };
 
 export type MeetingAction =
   | { kind: "microphone" | "camera"; on: boolean }
@@ -91,4 +95,13 @@ export interface Settings {
   name: string;
   /** "fr", "en", or empty for the system's language. */
   language: string;
+  /** Most recent first. Their links stay in the system's keyring. */
+  recent: RecentRoom[];
+}
+
+export interface RecentRoom {
+  id: string;
+  room: string;
+  server: string;
+  joined_at: number;
 }

@@ -36,3 +36,23 @@ describe("problemWords", () => {
     expect(problemWords("fr", undefined)).toBe(MESSAGES.fr.problems.unexpected);
   });
 });
+
+describe("the code's strings", () => {
+  it("names only keys that exist", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? files(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
+      );
+    const used = new Set<string>();
+    for (const file of files("src")) {
+      for (const match of readFileSync(file, "utf8").matchAll(/\bt\(ui, "([^"]+)"/g)) {
+        used.add(match[1]);
+      }
+    }
+    expect(used.size).toBeGreaterThan(50);
+    const missing = [...used].filter((key) => !(key in MESSAGES.fr.ui));
+    expect(missing).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@
 import { copyText } from "../clipboard";
 import { h } from "../dom";
 import { shell } from "../ipc";
-import type { HostedRoom, JoinTarget, LinkSummary, Problem } from "../types";
+import type { HostedRoom, JoinTarget, LinkSummary, Problem, RecentRoom } from "../types";
 import { problemView, t, type Ui } from "../ui";
 
 export interface HomeActions {
@@ -20,6 +20,7 @@ export class HomeScreen {
 
   constructor(
     private ui: Ui,
+    private recent: RecentRoom[],
     private actions: HomeActions,
   ) {}
 
@@ -64,8 +65,57 @@ export class HomeScreen {
       h("h2", { id: "home-title" }, t(ui, "home.title")),
       form,
       result,
+      this.recentSection(),
       this.hostSection(),
     );
+  }
+
+  private recentSection(): HTMLElement | string {
+    const ui = this.ui;
+    if (this.recent.length === 0) {
+      return "";
+    }
+    return h(
+      "section",
+      { className: "recent", "aria-labelledby": "recent-title" },
+      h("h3", { id: "recent-title" }, t(ui, "home.recent.title")),
+      h(
+        "ul",
+        { id: "recent-rooms" },
+        ...this.recent.map((room, index) =>
+          h(
+            "li",
+            {},
+            h("span", {}, t(ui, "home.recent.room", { room: room.room, server: room.server })),
+            h(
+              "button",
+              {
+                type: "button",
+                id: `recent-join-${index}`,
+                className: "small",
+                onclick: () => this.actions.prepare({ kind: "recent", id: room.id }, room.room, null),
+              },
+              t(ui, "home.recent.join", { room: room.room }),
+            ),
+            h(
+              "button",
+              { type: "button", id: `recent-forget-${index}`, className: "small", onclick: () => void this.forget(room) },
+              t(ui, "home.recent.forget", { room: room.room }),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  private async forget(room: RecentRoom) {
+    try {
+      this.recent = (await shell.forgetRoom(room.id)).recent;
+    } catch (problem) {
+      this.problem = problem as Problem;
+    }
+    this.render();
+    document.getElementById("link-input")?.focus();
   }
 
   private hostSection(): HTMLElement {
