@@ -11,6 +11,9 @@ packages=(
   janus                               # Janus gateway, for the Janus VideoRoom tests (tests start their own)
   chromium                            # the browser guest in the Janus tests (tests/browser)
   xvfb webkit2gtk-driver dbus gnome-keyring  # the desktop app's tests: a screen, WebDriver, a session bus, a keyring
+  libasound2-dev                      # cpal's ALSA backend (palabre-devices) links libasound
+  pulseaudio pulseaudio-utils         # audio-device tests: a PulseAudio daemon per test, null sinks, paplay/parec
+  espeak-ng                           # speech for the audio tests (played into a microphone, found in recordings)
 )
 # The browser guest's driver runs on Node.js (18 or newer); Debian's is used where none is installed.
 command -v node >/dev/null || packages+=(nodejs npm)

@@ -1,6 +1,8 @@
 //! Running Palabre's binaries as a user would: separate processes, real sockets, their stdout, stderr and
 //! reports. The binaries come from the same target directory as the test (`cargo build --workspace` first).
 
+pub mod media_check;
+pub mod pulse_audio;
 pub mod webdriver;
 
 use std::io::{BufRead, BufReader};
@@ -73,9 +75,15 @@ impl Drop for Server {
 
 /// `palabre-cli join LINK --name NAME ARGS…`, started.
 pub fn join(link: &str, name: &str, args: &[&str]) -> Child {
+    join_with_env(link, name, args, &[])
+}
+
+/// [`join`] with more environment variables, e.g. the PulseAudio server to use.
+pub fn join_with_env(link: &str, name: &str, args: &[&str], env: &[(&str, &str)]) -> Child {
     Command::new(binary("palabre-cli"))
         .args(["join", link, "--name", name])
         .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

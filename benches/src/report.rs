@@ -14,6 +14,9 @@ pub struct CallReport {
     pub sent_video_frames: u64,
     /// The others seen in the call: name and video frames decoded from them.
     pub others: Vec<(String, u64)>,
+    /// Bytes sent (all media) and, per other participant by name, bytes received (RTP headers included).
+    pub sent_bytes: u64,
+    pub bytes_received: Vec<(String, u64)>,
 }
 
 impl CallReport {
@@ -36,12 +39,25 @@ impl CallReport {
                 (name, p["video_frames_decoded"].as_u64().unwrap_or(0))
             })
             .collect();
+        let bytes_received = json["participants"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| (p["name"].as_str().unwrap_or_default().to_string(), p["bytes_received"].as_u64().unwrap_or(0)))
+            .collect();
         Ok(CallReport {
+            sent_bytes: json["sent"]["bytes"].as_u64().unwrap_or(0),
+            bytes_received,
             first_remote_video_ms: json["first_remote_video_ms"].as_u64(),
             first_remote_audio_ms: json["first_remote_audio_ms"].as_u64(),
             sent_video_frames,
             others,
         })
+    }
+
+    /// Bytes received from the participant called `name`.
+    pub fn bytes_from(&self, name: &str) -> u64 {
+        self.bytes_received.iter().filter(|(other, _)| other == name).map(|(_, bytes)| bytes).sum()
     }
 
     /// Video frames decoded from the participant called `name`; none if they were never seen.

@@ -69,7 +69,8 @@ pub fn run(settings: &Settings) -> Result<Vec<Row>, BenchError> {
     Ok(rows)
 }
 
-fn binary(dir: &Path, name: &str) -> Result<PathBuf, BenchError> {
+/// `dir/name`, if it was built.
+pub fn binary(dir: &Path, name: &str) -> Result<PathBuf, BenchError> {
     let path = dir.join(name);
     if path.is_file() {
         Ok(path)

@@ -1,9 +1,10 @@
 //! `palabre-cli`: a participant without a window, for tests, benchmarks, scripts and bots.
 //!
-//! `palabre-cli join LINK --name NAME [--video test-pattern|none] [--audio tone|none] [--duration SECS]
-//! [--do SECS:ACTION]... [--report FILE]` — the flags and the report's fields are a contract that scripts outside
+//! `palabre-cli join LINK --name NAME [--video test-pattern|none|FILE.y4m] [--audio tone|none|FILE.wav]
+//! [--record DIR] [--duration SECS] [--do SECS:ACTION]... [--report FILE]` — the flags and the report's fields are a contract that scripts outside
 //! the test suite rely on: extend them, never rename them.
 
+mod devices;
 mod report;
 mod script;
 
@@ -11,9 +12,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use palabre_core::Link;
-use palabre_rtc::{join, AudioSource, CallError, CallEvent, CallOptions, VideoSource};
+use palabre_rtc::{join_with, AudioSource, CallError, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VideoSource};
 
 use crate::report::{Report, Roster};
 use crate::script::ScheduledAction;
@@ -29,6 +30,12 @@ struct Cli {
 enum Command {
     /// Join a meeting by its link, send synthetic media, and report what was received.
     Join(JoinArgs),
+    /// List the microphones and speakers, with the ids --mic and --speaker take.
+    Devices {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -38,10 +45,23 @@ struct JoinArgs {
     /// Display name, e.g. "Marie Dupont (Mairie de Lyon)".
     #[arg(long)]
     name: String,
-    #[arg(long, value_enum, default_value_t = VideoChoice::TestPattern)]
+    /// What to send as video: test-pattern, none, or a YUV4MPEG2 file (8-bit 4:2:0, played in a loop).
+    #[arg(long, default_value = "test-pattern", value_parser = VideoChoice::parse)]
     video: VideoChoice,
-    #[arg(long, value_enum, default_value_t = AudioChoice::Tone)]
+    /// What to send as audio: tone, none, mic (the --mic device), or a WAV file (played in a loop; other
+    /// rates are resampled).
+    #[arg(long, default_value = "tone", value_parser = AudioChoice::parse)]
     audio: AudioChoice,
+    /// The microphone for --audio mic, by its id from `palabre-cli devices` (default: the system's).
+    #[arg(long, value_name = "ID")]
+    mic: Option<String>,
+    /// Play what the others say: `default`, `none`, or a speaker id from `palabre-cli devices` (default: the
+    /// system speaker with --audio mic, none otherwise).
+    #[arg(long, value_name = "ID")]
+    speaker: Option<String>,
+    /// Record what is received from each participant into DIR/<name>.y4m and DIR/<name>.wav.
+    #[arg(long, value_name = "DIR")]
+    record: Option<PathBuf>,
     /// Test-pattern size, WIDTHxHEIGHT.
     #[arg(long, default_value = "640x360", value_parser = parse_size)]
     size: (u32, u32),
@@ -66,16 +86,42 @@ struct JoinArgs {
     accept_unmute_requests: bool,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone)]
 enum VideoChoice {
     TestPattern,
     None,
+    File(PathBuf),
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+impl VideoChoice {
+    fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "test-pattern" => Ok(Self::TestPattern),
+            "none" => Ok(Self::None),
+            path if path.ends_with(".y4m") => Ok(Self::File(path.into())),
+            _ => Err("expected test-pattern, none, or a .y4m file".into()),
+        }
+    }
+}
+
+#[derive(Clone)]
 enum AudioChoice {
     Tone,
     None,
+    Mic,
+    File(PathBuf),
+}
+
+impl AudioChoice {
+    fn parse(text: &str) -> Result<Self, String> {
+        match text {
+            "tone" => Ok(Self::Tone),
+            "none" => Ok(Self::None),
+            "mic" => Ok(Self::Mic),
+            path if path.ends_with(".wav") => Ok(Self::File(path.into())),
+            _ => Err("expected tone, none, mic, or a .wav file".into()),
+        }
+    }
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32), String> {
@@ -93,7 +139,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
         .init();
-    let Command::Join(args) = Cli::parse().command;
+    let args = match Cli::parse().command {
+        Command::Join(args) => args,
+        Command::Devices { json } => return devices::print(json),
+    };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
     let mut report = Report::new(process_start);
     let outcome = runtime.block_on(run_join(&args, &mut report));
@@ -117,13 +166,23 @@ fn main() -> ExitCode {
 
 async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError> {
     let link = Link::parse(&args.link)?;
-    let video = match args.video {
+    let video = match &args.video {
         VideoChoice::TestPattern => VideoSource::TestPattern { width: args.size.0, height: args.size.1, fps: args.fps },
         VideoChoice::None => VideoSource::None,
+        VideoChoice::File(path) => VideoSource::File(path.clone()),
     };
-    let audio = match args.audio {
+    let audio = match &args.audio {
         AudioChoice::Tone => AudioSource::Tone { frequency_hz: 440.0 },
         AudioChoice::None => AudioSource::None,
+        AudioChoice::File(path) => AudioSource::File(path.clone()),
+        AudioChoice::Mic => AudioSource::Microphone { device: args.mic.clone() },
+    };
+    let speaker = match args.speaker.as_deref() {
+        Some("none") => SpeakerChoice::None,
+        Some("default") => SpeakerChoice::Default,
+        Some(id) => SpeakerChoice::Device(id.to_owned()),
+        None if matches!(args.audio, AudioChoice::Mic) => SpeakerChoice::Default,
+        None => SpeakerChoice::None,
     };
     let options = CallOptions {
         link,
@@ -132,8 +191,9 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         audio,
         accept_unmute_requests: args.accept_unmute_requests,
     };
+    let media = MediaOptions { record_dir: args.record.clone(), speaker };
     // --duration bounds the whole run, a wait in the lobby included.
-    let joining = join(options);
+    let joining = join_with(options, media);
     let (call, mut events) = match args.duration {
         Some(secs) => tokio::time::timeout(Duration::from_secs_f64(secs), joining)
             .await

@@ -79,6 +79,11 @@ pub struct ParticipantReport {
     pub video_size: Option<(u32, u32)>,
     pub packets_lost: u64,
     pub bytes_received: u64,
+    /// Payloads the decoders refused; the call went on.
+    pub video_decode_errors: u64,
+    pub audio_decode_errors: u64,
+    /// Audio frames made up for lost packets (FEC or concealment).
+    pub audio_frames_repaired: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -168,6 +173,9 @@ impl Report {
                 video_size: media.video_size,
                 packets_lost: media.packets_lost(),
                 bytes_received: media.bytes_received(),
+                video_decode_errors: media.video_decode_errors,
+                audio_decode_errors: media.audio_decode_errors,
+                audio_frames_repaired: media.audio_frames_repaired,
             });
         }
         self.first_remote_video_ms = self.participants.iter().filter_map(|p| p.first_video_ms).min();

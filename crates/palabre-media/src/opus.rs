@@ -68,9 +68,22 @@ impl OpusDecoder {
         self.decode_into_frame(&[])
     }
 
+    /// Rebuilds the 20 ms lost just before `next_packet` from the redundancy the encoder put into it
+    /// (in-band FEC); without FEC data libopus conceals instead. Decode `next_packet` itself afterwards.
+    pub fn recover_lost_from(&mut self, next_packet: &[u8]) -> Result<AudioFrame, CodecError> {
+        if next_packet.is_empty() {
+            return self.conceal_loss();
+        }
+        self.decode_with(next_packet, true)
+    }
+
     fn decode_into_frame(&mut self, input: &[u8]) -> Result<AudioFrame, CodecError> {
+        self.decode_with(input, false)
+    }
+
+    fn decode_with(&mut self, input: &[u8], fec: bool) -> Result<AudioFrame, CodecError> {
         let mut frame = AudioFrame::silence();
-        let decoded = self.inner.decode(input, &mut frame.samples, false)?;
+        let decoded = self.inner.decode(input, &mut frame.samples, fec)?;
         if decoded != FRAME_SAMPLES {
             return Err(CodecError::InvalidFrame(format!(
                 "Opus packet holds {decoded} samples, expected {FRAME_SAMPLES} (20 ms)"

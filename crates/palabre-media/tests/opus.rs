@@ -125,3 +125,21 @@ fn opus_codecs_can_move_to_another_thread() {
         .unwrap();
     assert_eq!(decoded.samples.len(), FRAME_SAMPLES);
 }
+
+#[test]
+fn a_lost_packet_is_rebuilt_from_the_next_ones_redundancy() {
+    let mut tone = Tone::new(800.0);
+    let mut encoder = OpusEncoder::new(BITRATE_BPS).unwrap();
+    let packets: Vec<_> = (0..30).map(|_| encoder.encode(&tone.next_frame()).unwrap()).collect();
+    let mut decoder = OpusDecoder::new().unwrap();
+    for packet in &packets[..20] {
+        decoder.decode(packet).unwrap();
+    }
+    // Packet 20 is lost; packet 21 carries a low-bitrate copy of it.
+    let recovered = decoder.recover_lost_from(&packets[21]).unwrap();
+    assert_eq!(recovered.samples.len(), FRAME_SAMPLES);
+    let peak = recovered.samples.iter().map(|s| s.unsigned_abs()).max().unwrap();
+    assert!(peak > 4000, "the rebuilt frame is nearly silent (peak {peak})");
+    assert!(power_at(&recovered.samples, 800.0) > 10.0 * power_at(&recovered.samples, 2400.0));
+    decoder.decode(&packets[21]).unwrap();
+}

@@ -5,6 +5,7 @@
 //! model's changes into events. Media runs beside it in its own tasks.
 
 use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -16,8 +17,10 @@ use tokio::task::JoinHandle;
 
 use crate::adapter::{self, RoomConnection, RoomEvent};
 use crate::error::CallError;
-use crate::local_media::{local_tracks, start_sources, AudioSource, LocalState, VideoSource};
-use crate::remote_media;
+use crate::local_media::{local_tracks_for, open_sources, start_sources, AudioSource, LocalState, VideoSource};
+use crate::playout::{SpeakerChoice, SpeakerPlayout};
+use crate::recording::Recorder;
+use crate::remote_media::{self, RemoteSinks};
 use crate::stats::CallStats;
 use crate::video_feed::{EncodedVideo, VideoFeed};
 
@@ -31,6 +34,15 @@ pub struct CallOptions {
     pub audio: AudioSource,
     /// Unmute at once when a moderator asks (for bots and tests; a person is asked in the UI).
     pub accept_unmute_requests: bool,
+}
+
+/// Where received media goes besides the stats ([`join_with`]); the default only counts it.
+#[derive(Debug, Clone, Default)]
+pub struct MediaOptions {
+    /// Record what we decode from each remote participant into `DIR/<name>.y4m` and `DIR/<name>.wav`.
+    pub record_dir: Option<PathBuf>,
+    /// Where everyone's audio is played.
+    pub speaker: SpeakerChoice,
 }
 
 /// What happened in the call, named for what the user sees.
@@ -66,6 +78,9 @@ pub struct Call {
     conference: Arc<Mutex<Conference>>,
     stats: Arc<Mutex<CallStats>>,
     local: Arc<LocalState>,
+    recorder: Option<Arc<Recorder>>,
+    /// Kept for the call's length: dropping it closes the speaker.
+    _playout: Option<Arc<SpeakerPlayout>>,
     video: VideoFeed,
     /// When the room let us in.
     pub joined_at: Instant,
@@ -74,7 +89,28 @@ pub struct Call {
 
 /// Joins the room `options.link` names and starts sending and receiving.
 pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver<CallEvent>), CallError> {
-    let tracks = local_tracks(options.video, options.audio);
+    join_with(options, MediaOptions::default()).await
+}
+
+/// [`join`], also playing what we receive on a speaker and/or recording it.
+pub async fn join_with(
+    options: CallOptions,
+    media: MediaOptions,
+) -> Result<(Call, mpsc::UnboundedReceiver<CallEvent>), CallError> {
+    // Devices are opened and files checked before we connect: nobody sees us join with a source that cannot
+    // play, and a wrong device id is an error, not a silent call.
+    let (device_problems_tx, mut device_problems) = mpsc::unbounded_channel();
+    let sources = open_sources(&options.video, &options.audio, device_problems_tx.clone())?;
+    let playout = SpeakerPlayout::start(&media.speaker, device_problems_tx)?.map(Arc::new);
+    let stats = Arc::new(Mutex::new(CallStats::default()));
+    let recorder = match &media.record_dir {
+        Some(dir) => {
+            let stats = stats.clone();
+            Some(Recorder::new(dir, move |error| stats.lock().expect("stats lock").errors.push(error))?)
+        }
+        None => None,
+    };
+    let tracks = local_tracks_for(&options.video, &options.audio);
     let (room_events_tx, room_events) = mpsc::unbounded_channel();
     let room: Arc<dyn RoomConnection> =
         adapter::connect(&options.link, &options.name, &tracks, room_events_tx).await?.into();
@@ -82,7 +118,6 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
     let (events_tx, events) = mpsc::unbounded_channel();
     let (actions, actions_rx) = mpsc::unbounded_channel();
     let conference = Arc::new(Mutex::new(Conference::new()));
-    let stats = Arc::new(Mutex::new(CallStats::default()));
     let local = Arc::new(LocalState::default());
     let video = VideoFeed::new();
 
@@ -95,9 +130,19 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
         events: events_tx.clone(),
         started: joined_at,
         accept_unmute_requests: options.accept_unmute_requests,
+        recorder: recorder.clone(),
+        playout: playout.clone(),
     };
     let mut tasks = vec![tokio::spawn(driver.run(room_events, actions_rx))];
-    for source in start_sources(&tracks, options.video, options.audio, local.clone(), video.clone()) {
+    // A device that fails mid-call is told to the user; the call goes on.
+    let (notices, problem_stats) = (events_tx.clone(), stats.clone());
+    tasks.push(tokio::spawn(async move {
+        while let Some(problem) = device_problems.recv().await {
+            problem_stats.lock().expect("stats lock").errors.push(problem.clone());
+            let _ = notices.send(CallEvent::Notice(problem));
+        }
+    }));
+    for source in start_sources(&tracks, sources, local.clone(), video.clone()) {
         let (events, stats) = (events_tx.clone(), stats.clone());
         tasks.push(tokio::spawn(async move {
             if let Ok(Err(error)) = source.await {
@@ -107,7 +152,7 @@ pub async fn join(options: CallOptions) -> Result<(Call, mpsc::UnboundedReceiver
             }
         }));
     }
-    Ok((Call { room, actions, conference, stats, local, video, joined_at, tasks }, events))
+    Ok((Call { room, actions, conference, stats, local, recorder, _playout: playout, video, joined_at, tasks }, events))
 }
 
 impl Call {
@@ -187,12 +232,21 @@ impl Call {
         self.room.round_trip_ms().await
     }
 
-    /// Leaves the room: the others see us go at once, not after a timeout.
+    /// Leaves the room: the others see us go at once, not after a timeout. Recordings are closed.
     pub async fn leave(self) {
         for task in &self.tasks {
             task.abort();
         }
         self.room.leave().await;
+        self.finish_recordings();
+    }
+
+    /// Closes the recordings (also done by [`Call::leave`] and when the room ends the call); what is
+    /// decoded afterwards is not recorded.
+    pub fn finish_recordings(&self) {
+        if let Some(recorder) = &self.recorder {
+            recorder.finish_all();
+        }
     }
 }
 
@@ -205,6 +259,8 @@ struct Driver {
     events: mpsc::UnboundedSender<CallEvent>,
     started: Instant,
     accept_unmute_requests: bool,
+    recorder: Option<Arc<Recorder>>,
+    playout: Option<Arc<SpeakerPlayout>>,
 }
 
 impl Driver {
@@ -218,7 +274,12 @@ impl Driver {
                 Some(event) = room_events.recv() => match event {
                     RoomEvent::Welcomed { you, role, name, participants } => Input::Welcomed { you, role, name, participants },
                     RoomEvent::ParticipantJoined(info) => Input::ParticipantJoined(info),
-                    RoomEvent::ParticipantLeft(id) => Input::ParticipantLeft(id),
+                    RoomEvent::ParticipantLeft(id) => {
+                        if let Some(playout) = &self.playout {
+                            playout.mixer.lock().expect("mixer lock").remove(id.0);
+                        }
+                        Input::ParticipantLeft(id)
+                    }
                     RoomEvent::RoleChanged { id, role } => Input::RoleChanged { id, role },
                     RoomEvent::LobbyChanged(waiting) => Input::LobbyChanged(waiting),
                     RoomEvent::AppMessage(bytes) => Input::Received(bytes),
@@ -228,10 +289,23 @@ impl Driver {
                         continue;
                     }
                     RoomEvent::Track { owner, track, request_keyframe } => {
-                        tokio::spawn(remote_media::receive(owner, track, request_keyframe, self.stats.clone(), self.video.clone()));
+                        let recording = self.recorder.as_ref().and_then(|recorder| {
+                            let name = self.conference.lock().expect("conference lock").participant(owner)
+                                .map_or_else(|| format!("participant {owner}"), |p| p.info.name.clone());
+                            match track.kind() {
+                                webrtc::rtp_transceiver::rtp_codec::RTPCodecType::Video => Some(recorder.video(owner, &name)),
+                                _ => recorder.audio(owner, &name),
+                            }
+                        });
+                        let playout = self.playout.as_ref().map(|p| p.mixer.clone());
+                        let sinks = RemoteSinks { recording, playout };
+                        tokio::spawn(remote_media::receive(owner, track, request_keyframe, self.stats.clone(), self.video.clone(), sinks));
                         continue;
                     }
                     RoomEvent::Closed(error) => {
+                        if let Some(recorder) = &self.recorder {
+                            recorder.finish_all();
+                        }
                         let _ = self.events.send(CallEvent::Ended(error));
                         return;
                     }

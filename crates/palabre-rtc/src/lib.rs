@@ -5,24 +5,29 @@
 //! join(CallOptions) ─> adapter::connect ─> RoomConnection (embedded, janus)
 //!        │                                   │ RoomEvent
 //!        ├─ local_media: sources → encoders → local tracks
-//!        ├─ remote_media: remote tracks → decoders → stats
+//!        ├─ remote_media: remote tracks → decoders → stats, recording, speaker
 //!        ├─ video_feed: encoded frames, local and remote, for renderers that decode them (the app's webview)
 //!        └─ call::Driver: RoomEvent / user actions → palabre_core::Conference → app messages, CallEvent
 //! ```
 
 pub mod adapter;
+pub mod device_test;
+mod audio_sequence;
 pub mod call;
 mod connections;
 mod embedded;
 pub mod error;
 mod janus;
+pub mod playout;
 pub mod local_media;
+pub mod recording;
 mod remote_media;
 pub mod stats;
 pub mod video_feed;
 
-pub use call::{join, Call, CallEvent, CallOptions};
-pub use error::CallError;
+pub use call::{join, join_with, Call, CallEvent, CallOptions, MediaOptions};
+pub use error::{CallError, MediaError};
 pub use local_media::{AudioSource, VideoSource};
+pub use playout::SpeakerChoice;
 pub use stats::{CallStats, RemoteMedia};
 pub use video_feed::{EncodedVideo, VideoOrigin};

@@ -4,13 +4,21 @@
 //! 20 ms). Muting stops the flow of samples rather than sending black or silence, which saves the bandwidth a
 //! poor link needs.
 
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use palabre_media::{OpusEncoder, TestPattern, Tone, Vp8Config, Vp8Encoder, FRAME_MS};
+use palabre_media::{
+    AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoFrame, Vp8Config, Vp8Encoder, Y4mReader,
+    FRAME_MS,
+};
 use palabre_net::rtcp::asks_for_keyframe;
+use palabre_devices::{open_microphone, Microphone};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use webrtc::api::media_engine::{MIME_TYPE_OPUS, MIME_TYPE_VP8};
@@ -20,22 +28,117 @@ use webrtc::rtp_transceiver::rtp_sender::RTCRtpSender;
 use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 
 use crate::adapter::LocalTracks;
-use crate::error::CallError;
+use crate::error::{CallError, MediaError};
 use crate::video_feed::{VideoFeed, VideoOrigin};
 
 /// Where our video comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VideoSource {
     None,
     /// A moving pattern with each frame's number drawn in, for tests and demos on machines without a camera.
     TestPattern { width: u32, height: u32, fps: u32 },
+    /// A YUV4MPEG2 file (8-bit 4:2:0) played at its own frame rate, in a loop until the call ends.
+    File(PathBuf),
 }
 
 /// Where our audio comes from.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AudioSource {
     None,
     Tone { frequency_hz: f32 },
+    /// A WAV file (any PCM or float format; other rates are resampled to 48 kHz), played in a loop until the
+    /// call ends.
+    File(PathBuf),
+    /// A microphone by its id from `palabre_devices::audio_devices` (None: the system default). Its own clock
+    /// paces the sending.
+    Microphone { device: Option<String> },
+}
+
+/// Sources opened and checked before the call connects, so a bad file is refused before anyone sees us join.
+pub struct OpenedSources {
+    video: Option<(VideoInput, Vp8Config)>,
+    audio: Option<AudioInput>,
+}
+
+enum VideoInput {
+    Pattern(TestPattern),
+    File { reader: Y4mReader<BufReader<File>>, path: PathBuf },
+}
+
+impl VideoInput {
+    fn frame(&mut self, index: u32) -> Result<VideoFrame, CallError> {
+        match self {
+            VideoInput::Pattern(pattern) => Ok(pattern.frame(index)),
+            VideoInput::File { reader, path } => {
+                let read = |reader: &mut Y4mReader<_>| reader.read_frame().map_err(|e| file_error(path, e));
+                match read(reader)? {
+                    Some(frame) => Ok(frame),
+                    None => {
+                        reader.rewind().map_err(|e| file_error(path, e))?;
+                        read(reader)?.ok_or_else(|| file_error(path, MediaFileError::Io(std::io::ErrorKind::UnexpectedEof.into())))
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum AudioInput {
+    Tone(Tone),
+    Clip(AudioClip),
+    /// Frames as the device delivers them; the stream runs while `_device` lives.
+    Microphone { frames: mpsc::UnboundedReceiver<AudioFrame>, _device: Microphone },
+}
+
+/// Opens the devices and checks the files among the sources (a y4m is walked to its end, a WAV decoded whole).
+/// What a device reports later (unplugged, failed) goes to `problems`, in words for the user.
+pub fn open_sources(
+    video: &VideoSource,
+    audio: &AudioSource,
+    problems: mpsc::UnboundedSender<String>,
+) -> Result<OpenedSources, CallError> {
+    let video = match video {
+        VideoSource::None => None,
+        &VideoSource::TestPattern { width, height, fps } => Some((
+            VideoInput::Pattern(TestPattern::new(width, height)),
+            Vp8Config { width, height, fps, bitrate_kbps: VIDEO_BITRATE_KBPS },
+        )),
+        VideoSource::File(path) => {
+            let file = File::open(path).map_err(|e| file_error(path, e.into()))?;
+            let mut reader = Y4mReader::new(BufReader::new(file)).map_err(|e| file_error(path, e))?;
+            reader.check_all_frames().map_err(|e| file_error(path, e))?;
+            let header = reader.header();
+            let config = Vp8Config { width: header.width, height: header.height, fps: header.fps(), bitrate_kbps: VIDEO_BITRATE_KBPS };
+            Some((VideoInput::File { reader, path: path.clone() }, config))
+        }
+    };
+    let audio = match audio {
+        AudioSource::None => None,
+        &AudioSource::Tone { frequency_hz } => Some(AudioInput::Tone(Tone::new(frequency_hz))),
+        AudioSource::File(path) => {
+            let file = File::open(path).map_err(|e| file_error(path, e.into()))?;
+            Some(AudioInput::Clip(AudioClip::from_wav(BufReader::new(file)).map_err(|e| file_error(path, e))?))
+        }
+        AudioSource::Microphone { device } => {
+            let (frames_tx, frames) = mpsc::unbounded_channel();
+            let microphone = open_microphone(
+                device.as_deref(),
+                move |frame| {
+                    let _ = frames_tx.send(frame);
+                },
+                move |problem| {
+                    let _ = problems.send(format!("{problem}; the call goes on without your microphone"));
+                },
+            )?;
+            tracing::info!(device = %microphone.device.id, rate = microphone.rate, channels = microphone.channels, "microphone open");
+            Some(AudioInput::Microphone { frames, _device: microphone })
+        }
+    };
+    Ok(OpenedSources { video, audio })
+}
+
+fn file_error(path: &Path, error: MediaFileError) -> CallError {
+    MediaError::File { path: path.display().to_string(), reason: error.to_string() }.into()
 }
 
 /// Starting bitrates; the engine will adapt them to the link in a later step.
@@ -54,6 +157,11 @@ pub struct LocalState {
 
 /// Makes the tracks the sources will feed.
 pub fn local_tracks(video: VideoSource, audio: AudioSource) -> LocalTracks {
+    local_tracks_for(&video, &audio)
+}
+
+/// [`local_tracks`] without giving up the sources.
+pub fn local_tracks_for(video: &VideoSource, audio: &AudioSource) -> LocalTracks {
     let track = |mime: &str, clock_rate, channels, fmtp: &str, kind: &str| {
         let codec = RTCRtpCodecCapability {
             mime_type: mime.to_string(),
@@ -65,8 +173,8 @@ pub fn local_tracks(video: VideoSource, audio: AudioSource) -> LocalTracks {
         Arc::new(TrackLocalStaticSample::new(codec, kind.to_string(), "palabre".to_string()))
     };
     LocalTracks {
-        audio: (audio != AudioSource::None).then(|| track(MIME_TYPE_OPUS, 48_000, 2, "minptime=10;useinbandfec=1", "audio")),
-        video: (video != VideoSource::None).then(|| track(MIME_TYPE_VP8, 90_000, 0, "", "video")),
+        audio: (*audio != AudioSource::None).then(|| track(MIME_TYPE_OPUS, 48_000, 2, "minptime=10;useinbandfec=1", "audio")),
+        video: (*video != VideoSource::None).then(|| track(MIME_TYPE_VP8, 90_000, 0, "", "video")),
         keyframe_requested: Arc::new(AtomicBool::new(false)),
     }
 }
@@ -74,19 +182,17 @@ pub fn local_tracks(video: VideoSource, audio: AudioSource) -> LocalTracks {
 /// Starts feeding the tracks; the tasks end when the tracks can no longer be written (the call ended).
 pub fn start_sources(
     tracks: &LocalTracks,
-    video: VideoSource,
-    audio: AudioSource,
+    sources: OpenedSources,
     state: Arc<LocalState>,
     feed: VideoFeed,
 ) -> Vec<JoinHandle<Result<(), CallError>>> {
     let mut tasks = Vec::new();
-    if let (Some(track), VideoSource::TestPattern { width, height, fps }) = (&tracks.video, video) {
-        let config = Vp8Config { width, height, fps, bitrate_kbps: VIDEO_BITRATE_KBPS };
+    if let (Some(track), Some((input, config))) = (&tracks.video, sources.video) {
         let keyframe_requested = tracks.keyframe_requested.clone();
-        tasks.push(tokio::spawn(send_test_pattern(track.clone(), config, keyframe_requested, state.clone(), feed)));
+        tasks.push(tokio::spawn(send_video(track.clone(), input, config, keyframe_requested, state.clone(), feed)));
     }
-    if let (Some(track), AudioSource::Tone { frequency_hz }) = (&tracks.audio, audio) {
-        tasks.push(tokio::spawn(send_tone(track.clone(), frequency_hz, state)));
+    if let (Some(track), Some(input)) = (&tracks.audio, sources.audio) {
+        tasks.push(tokio::spawn(send_audio(track.clone(), input, state)));
     }
     tasks
 }
@@ -102,15 +208,15 @@ pub fn watch_keyframe_requests(sender: Arc<RTCRtpSender>, flag: Arc<AtomicBool>)
     });
 }
 
-async fn send_test_pattern(
+async fn send_video(
     track: Arc<TrackLocalStaticSample>,
+    mut input: VideoInput,
     config: Vp8Config,
     keyframe_requested: Arc<AtomicBool>,
     state: Arc<LocalState>,
     feed: VideoFeed,
 ) -> Result<(), CallError> {
     let mut encoder = Vp8Encoder::new(config)?;
-    let mut pattern = TestPattern::new(config.width, config.height);
     let frame_duration = Duration::from_secs(1) / config.fps.max(1);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -121,7 +227,7 @@ async fn send_test_pattern(
         if state.video_muted.load(Ordering::Relaxed) {
             continue;
         }
-        let frame = pattern.frame(index);
+        let frame = input.frame(index)?;
         let pts_ms = started.elapsed().as_millis() as i64;
         let force_keyframe = keyframe_requested.swap(false, Ordering::Relaxed);
         for encoded in encoder.encode(&frame, pts_ms, force_keyframe)? {
@@ -138,15 +244,26 @@ async fn send_test_pattern(
     Ok(())
 }
 
-async fn send_tone(track: Arc<TrackLocalStaticSample>, frequency_hz: f32, state: Arc<LocalState>) -> Result<(), CallError> {
+async fn send_audio(track: Arc<TrackLocalStaticSample>, mut input: AudioInput, state: Arc<LocalState>) -> Result<(), CallError> {
     let mut encoder = OpusEncoder::new(OPUS_BITRATE_BPS)?;
-    let mut tone = Tone::new(frequency_hz);
     let frame_duration = Duration::from_millis(FRAME_MS);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    loop {
-        ticker.tick().await;
-        let frame = tone.next_frame();
+    for index in 0u64.. {
+        let frame = match &mut input {
+            AudioInput::Microphone { frames, .. } => match frames.recv().await {
+                Some(frame) => frame,
+                None => return Ok(()),
+            },
+            AudioInput::Tone(tone) => {
+                ticker.tick().await;
+                tone.next_frame()
+            }
+            AudioInput::Clip(clip) => {
+                ticker.tick().await;
+                clip.looped_frame(index)
+            }
+        };
         if state.audio_muted.load(Ordering::Relaxed) {
             continue;
         }
@@ -158,4 +275,5 @@ async fn send_tone(track: Arc<TrackLocalStaticSample>, frequency_hz: f32, state:
         }
         state.audio_frames_sent.fetch_add(1, Ordering::Relaxed);
     }
+    Ok(())
 }

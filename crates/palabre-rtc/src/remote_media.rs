@@ -1,7 +1,9 @@
-//! What we receive: one task per remote track, depacketising and decoding, and counting what it decoded.
+//! What we receive: one task per remote track, depacketising and decoding, counting what it decoded and
+//! handing the decoded frames to their sinks (a recording).
 //!
 //! Counts are of frames decoded, not packets received: a frame that arrived but could not be decoded did not
-//! reach the user.
+//! reach the user. Undecodable payloads are counted as decode errors and the call goes on. Lost audio packets
+//! are rebuilt from the next packet's in-band FEC or concealed, so a recording keeps its timeline.
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -16,8 +18,18 @@ use webrtc::rtp_transceiver::rtp_codec::RTPCodecType;
 use webrtc::track::track_remote::TrackRemote;
 
 use crate::adapter::KeyframeRequester;
+use crate::audio_sequence::{Arrival, AudioSequence};
+use crate::recording::Recording;
+use palabre_media::PlayoutMixer;
 use crate::stats::{CallStats, RemoteMedia};
 use crate::video_feed::{VideoFeed, VideoOrigin};
+
+/// Where one remote track's media goes besides the stats.
+pub struct RemoteSinks {
+    pub recording: Option<Recording>,
+    /// The speaker's mixer, for audio.
+    pub playout: Option<Arc<Mutex<PlayoutMixer>>>,
+}
 
 /// How many packets a VP8 frame may wait for a late packet before it is given up.
 const VIDEO_MAX_LATE_PACKETS: u16 = 128;
@@ -29,14 +41,16 @@ pub async fn receive(
     request_keyframe: KeyframeRequester,
     stats: Arc<Mutex<CallStats>>,
     feed: VideoFeed,
+    sinks: RemoteSinks,
 ) {
+    let RemoteSinks { recording, playout } = sinks;
     let span = tracing::debug_span!("receive", from = %owner, kind = %track.kind());
     let codec = track.codec();
     tracing::debug!(parent: &span, mime = %codec.capability.mime_type, payload_type = codec.payload_type, ssrc = track.ssrc(), "receiving");
     let result = async {
         match track.kind() {
-            RTPCodecType::Video => receive_video(owner, &track, &request_keyframe, &stats, &feed).await,
-            RTPCodecType::Audio => receive_audio(owner, &track, &stats).await,
+            RTPCodecType::Video => receive_video(owner, &track, &request_keyframe, &stats, &feed, recording.as_ref()).await,
+            RTPCodecType::Audio => receive_audio(owner, &track, &stats, recording.as_ref(), playout.as_deref()).await,
             RTPCodecType::Unspecified => Ok(()),
         }
     }
@@ -53,6 +67,7 @@ async fn receive_video(
     request_keyframe: &KeyframeRequester,
     stats: &Mutex<CallStats>,
     feed: &VideoFeed,
+    recording: Option<&Recording>,
 ) -> Result<(), palabre_media::CodecError> {
     let mut decoder = Vp8Decoder::new()?;
     let mut frames = SampleBuilder::new(VIDEO_MAX_LATE_PACKETS, Vp8Packet::default(), track.codec().capability.clock_rate);
@@ -82,8 +97,12 @@ async fn receive_video(
                             remote.video_size = Some((frame.width, frame.height));
                         }
                     });
+                    if let Some(recording) = recording {
+                        decoded.iter().for_each(|frame| recording.write_video(frame));
+                    }
                 }
                 Err(error) => {
+                    with_remote(stats, owner, |remote| remote.video_decode_errors += 1);
                     if !waiting_for_keyframe {
                         tracing::debug!(%error, "video frame not decodable; asking for a keyframe");
                     }
@@ -96,19 +115,49 @@ async fn receive_video(
     Ok(())
 }
 
-async fn receive_audio(owner: ParticipantId, track: &TrackRemote, stats: &Mutex<CallStats>) -> Result<(), palabre_media::CodecError> {
+async fn receive_audio(
+    owner: ParticipantId,
+    track: &TrackRemote,
+    stats: &Mutex<CallStats>,
+    recording: Option<&Recording>,
+    playout: Option<&Mutex<PlayoutMixer>>,
+) -> Result<(), palabre_media::CodecError> {
     let mut decoder = OpusDecoder::new()?;
+    let mut sequence = AudioSequence::default();
     while let Ok((packet, _)) = track.read_rtp().await {
         record_packet(stats, owner, RTPCodecType::Audio, &packet);
         if packet.payload.is_empty() {
             continue;
         }
-        if decoder.decode(&packet.payload).is_ok() {
-            let now = Instant::now();
-            with_remote(stats, owner, |remote| {
-                remote.audio_frames_decoded += 1;
-                remote.first_audio_at.get_or_insert(now);
-            });
+        if let Some(mixer) = playout {
+            // The speaker's own decoder plays it when its time comes; this one counts and records.
+            mixer.lock().expect("mixer lock").push(owner.0, packet.header.sequence_number, packet.payload.to_vec());
+        }
+        let Arrival::Next { lost } = sequence.arrive(packet.header.sequence_number) else {
+            continue;
+        };
+        // Make up the lost frames first: all but the last by concealment, the last from this packet's FEC.
+        let mut repaired = Vec::with_capacity(usize::from(lost));
+        for missing in 0..lost {
+            let rebuilt = if missing + 1 == lost { decoder.recover_lost_from(&packet.payload) } else { decoder.conceal_loss() };
+            repaired.extend(rebuilt.ok());
+        }
+        match decoder.decode(&packet.payload) {
+            Ok(frame) => {
+                let now = Instant::now();
+                with_remote(stats, owner, |remote| {
+                    remote.audio_frames_decoded += 1;
+                    remote.audio_frames_repaired += repaired.len() as u64;
+                    remote.first_audio_at.get_or_insert(now);
+                });
+                if let Some(recording) = recording {
+                    repaired.iter().chain([&frame]).for_each(|frame| recording.write_audio(frame));
+                }
+            }
+            Err(error) => {
+                tracing::debug!(%error, "audio packet not decodable");
+                with_remote(stats, owner, |remote| remote.audio_decode_errors += 1);
+            }
         }
     }
     Ok(())

@@ -43,6 +43,11 @@ pub struct RemoteMedia {
     pub video_first_frame_number: Option<u32>,
     pub video_last_frame_number: Option<u32>,
     pub video_size: Option<(u32, u32)>,
+    /// Payloads the decoders refused (garbage, or frames referencing a lost picture).
+    pub video_decode_errors: u64,
+    pub audio_decode_errors: u64,
+    /// Audio frames made up for lost packets, from FEC or by concealment.
+    pub audio_frames_repaired: u64,
     pub video_packets: PacketCounter,
     pub audio_packets: PacketCounter,
 }

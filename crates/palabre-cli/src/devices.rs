@@ -1,0 +1,55 @@
+//! `palabre-cli devices [--json]`: the microphones and speakers this computer has, with the ids that
+//! `join --mic ID --speaker ID` take. The JSON's field names are a contract, like the report's.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use palabre_devices::{audio_devices, DeviceInfo};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct DeviceJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    default: bool,
+}
+
+fn list(devices: &[DeviceInfo]) -> Vec<DeviceJson<'_>> {
+    devices.iter().map(|d| DeviceJson { id: &d.id, name: &d.name, default: d.is_default }).collect()
+}
+
+#[derive(Serialize)]
+struct DevicesJson<'a> {
+    microphones: Vec<DeviceJson<'a>>,
+    speakers: Vec<DeviceJson<'a>>,
+}
+
+pub fn print(json: bool) -> ExitCode {
+    let devices = match audio_devices() {
+        Ok(devices) => devices,
+        Err(error) => {
+            eprintln!("palabre-cli: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut text = String::new();
+    if json {
+        let document = DevicesJson { microphones: list(&devices.microphones), speakers: list(&devices.speakers) };
+        text = serde_json::to_string_pretty(&document).expect("serialisable") + "\n";
+    } else {
+        for (title, list) in [("Microphones", &devices.microphones), ("Speakers", &devices.speakers)] {
+            text += &format!("{title}:\n");
+            if list.is_empty() {
+                text += "  (none)\n";
+            }
+            for device in list {
+                let mark = if device.is_default { "*" } else { " " };
+                text += &format!("{mark} {}  {}\n", device.id, device.name);
+            }
+        }
+        text += "(* the system default; pass an id to --mic or --speaker)\n";
+    }
+    // A closed pipe (`| head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,51 @@
+//! What we hear: every remote participant's audio mixed and played on a speaker. The speaker's callback pulls
+//! 20 ms at a time from the shared [`PlayoutMixer`] (jitter buffers, FEC, concealment), so the device's clock
+//! paces the playout; the receive tasks only queue packets.
+
+use std::sync::{Arc, Mutex};
+
+use palabre_devices::{open_speaker, Speaker};
+use palabre_media::PlayoutMixer;
+use tokio::sync::mpsc;
+
+use crate::error::CallError;
+
+/// Where received audio is played.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SpeakerChoice {
+    /// Not played (headless participants, tests).
+    #[default]
+    None,
+    /// The system's default speaker.
+    Default,
+    /// A speaker by its id from `palabre_devices::audio_devices`.
+    Device(String),
+}
+
+/// A running speaker and the mixer it plays.
+pub struct SpeakerPlayout {
+    pub mixer: Arc<Mutex<PlayoutMixer>>,
+    _speaker: Speaker,
+}
+
+impl SpeakerPlayout {
+    /// Opens the chosen speaker (None for [`SpeakerChoice::None`]); later device problems go to `problems`.
+    pub fn start(choice: &SpeakerChoice, problems: mpsc::UnboundedSender<String>) -> Result<Option<Self>, CallError> {
+        let id = match choice {
+            SpeakerChoice::None => return Ok(None),
+            SpeakerChoice::Default => None,
+            SpeakerChoice::Device(id) => Some(id.as_str()),
+        };
+        let mixer = Arc::new(Mutex::new(PlayoutMixer::default()));
+        let playing = mixer.clone();
+        let speaker = open_speaker(
+            id,
+            move || playing.lock().expect("mixer lock").next_frame(),
+            move |problem| {
+                let _ = problems.send(format!("{problem}; the call goes on without sound"));
+            },
+        )?;
+        tracing::info!(device = %speaker.device.id, rate = speaker.rate, channels = speaker.channels, "speaker open");
+        Ok(Some(Self { mixer, _speaker: speaker }))
+    }
+}

@@ -1,0 +1,69 @@
+//! Making media files for tests and checking what a participant recorded: test-pattern y4m files whose frame
+//! numbers survive coding, speech from espeak-ng, and cross-correlation to find a sent sound in a recording.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
+use std::path::Path;
+use std::process::Command;
+
+use palabre_media::{read_frame_number, AudioClip, TestPattern, Y4mHeader, Y4mReader, Y4mWriter};
+
+/// Writes `frames` test-pattern pictures (numbered from 0) as a y4m file.
+pub fn write_pattern_y4m(path: &Path, width: u32, height: u32, fps: u32, frames: u32) {
+    let file = BufWriter::new(File::create(path).expect("create y4m"));
+    let header = Y4mHeader { width, height, fps_numerator: fps, fps_denominator: 1 };
+    let mut writer = Y4mWriter::new(file, header).expect("y4m header");
+    let mut pattern = TestPattern::new(width, height);
+    for index in 0..frames {
+        writer.write_frame(&pattern.frame(index)).expect("y4m frame");
+    }
+    writer.flush().expect("y4m flush");
+}
+
+/// The frame number drawn in each picture of a y4m file (`None` where the barcode did not survive).
+pub fn y4m_frame_numbers(path: &Path) -> Vec<Option<u32>> {
+    let mut reader = Y4mReader::new(BufReader::new(File::open(path).expect("open y4m"))).expect("a y4m file");
+    std::iter::from_fn(|| reader.read_frame().expect("readable y4m")).map(|frame| read_frame_number(&frame)).collect()
+}
+
+/// Speaks `text` into a WAV file with espeak-ng (22.05 kHz mono, as espeak-ng writes it).
+pub fn speech_wav(path: &Path, text: &str) {
+    let status = Command::new("espeak-ng").args(["-v", "fr", "-s", "150", "-w"]).arg(path).arg(text).status();
+    assert!(status.is_ok_and(|s| s.success()), "espeak-ng must be installed (scripts/install-deps.sh)");
+}
+
+/// A WAV file's audio as Palabre plays it: 48 kHz mono.
+pub fn wav_at_48k(path: &Path) -> Vec<i16> {
+    AudioClip::from_wav(BufReader::new(File::open(path).expect("open wav"))).expect("a WAV file").samples().to_vec()
+}
+
+/// Samples are averaged in blocks of this many before correlating (48 kHz → 4 kHz): speech keeps its
+/// shape below 2 kHz, and the search gets 144 times cheaper in a debug build.
+const DECIMATION: usize = 12;
+
+/// Where `sound` best matches a stretch of `within`: the normalised cross-correlation there (1.0 is the same
+/// waveform; speech against unrelated sound stays well under 0.3) and the offset in 48 kHz samples.
+pub fn best_match(sound: &[i16], within: &[i16]) -> (f64, usize) {
+    let (reference, recording) = (sound, within);
+    let decimate = |samples: &[i16]| -> Vec<f64> {
+        samples.chunks_exact(DECIMATION).map(|c| c.iter().map(|&s| f64::from(s)).sum::<f64>() / DECIMATION as f64).collect()
+    };
+    let (reference, recording) = (decimate(reference), decimate(recording));
+    assert!(reference.len() <= recording.len(), "the sound looked for is longer than where it is looked for");
+    let reference_energy: f64 = reference.iter().map(|s| s * s).sum();
+    // Running energy of the recording window, so each lag costs one dot product.
+    let mut window_energy: f64 = recording[..reference.len()].iter().map(|s| s * s).sum();
+    let mut best = (0.0, 0);
+    for lag in 0..=recording.len() - reference.len() {
+        if lag > 0 {
+            let (gone, new) = (recording[lag - 1], recording[lag + reference.len() - 1]);
+            window_energy += new * new - gone * gone;
+        }
+        let dot: f64 = reference.iter().zip(&recording[lag..]).map(|(a, b)| a * b).sum();
+        let score = dot / (reference_energy * window_energy.max(1.0)).sqrt();
+        if score > best.0 {
+            best = (score, lag * DECIMATION);
+        }
+    }
+    best
+}
