@@ -10,10 +10,11 @@ use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
+use crate::device_check::{self, Devices, MeterSlot};
 use crate::diagnostics;
 use crate::hosting::{HostedRoom, Hosting};
 use crate::launch::LaunchLink;
-use crate::meeting::{JoinRequest, Meeting};
+use crate::meeting::{DeviceChoice, JoinRequest, Meeting};
 use crate::recent_rooms::{self, RecentRoom};
 use crate::settings::{Settings, SettingsStore};
 use crate::view::MeetingView;
@@ -182,18 +183,24 @@ pub async fn join_meeting<R: Runtime>(
     launch: State<'_, LaunchLink>,
     settings: State<'_, SettingsStore>,
     policy: State<'_, Policy>,
+    meter: State<'_, MeterSlot>,
     target: JoinTarget,
     name: String,
     camera_on: bool,
     microphone_on: bool,
+    microphone: Option<String>,
+    speaker: Option<String>,
     video: Channel,
 ) -> Result<MeetingView, Problem> {
+    // The pre-join meter holds the microphone the call is about to open.
+    meter.stop().await;
+    let devices = DeviceChoice { microphone, speaker };
     let text = match target {
         JoinTarget::Link { text } => text,
         JoinTarget::Hosted => {
             let link = hosting.host_link().await.ok_or_else(|| Problem::new("not-hosting", "no room is hosted here"))?;
             // The host's own loopback link: nothing to remember, the room goes when the app does.
-            let request = JoinRequest { link, name, camera_on, microphone_on };
+            let request = JoinRequest { link, name, camera_on, microphone_on, devices };
             return Ok(meeting.join(app, request, video).await?);
         }
         JoinTarget::Launch => launch.text().ok_or_else(|| Problem::new("empty", "the app was started without a link"))?,
@@ -203,7 +210,7 @@ pub async fn join_meeting<R: Runtime>(
     };
     let link = allowed_link(&text, &policy)?;
     let recent = RecentRoom::of(&link, unix_seconds());
-    let request = JoinRequest { link, name, camera_on, microphone_on };
+    let request = JoinRequest { link, name, camera_on, microphone_on, devices };
     let view = meeting.join(app, request, video).await?;
     remember_room(&settings, recent, &text);
     Ok(view)
@@ -302,6 +309,34 @@ pub async fn act(meeting: State<'_, Meeting>, action: MeetingAction) -> Result<(
     } else {
         Err(Problem::new("not-in-meeting", "there is no meeting to act on"))
     }
+}
+
+/// The microphones and speakers, for the pre-join pickers.
+#[tauri::command]
+pub fn devices() -> Result<Devices, Problem> {
+    Ok(device_check::devices()?)
+}
+
+/// Meters microphone `id` (null: the default); readings come as `mic-level` events.
+#[tauri::command]
+pub async fn start_mic_meter<R: Runtime>(
+    app: AppHandle<R>,
+    meter: State<'_, MeterSlot>,
+    id: Option<String>,
+) -> Result<(), Problem> {
+    Ok(meter.start(app, id).await?)
+}
+
+#[tauri::command]
+pub async fn stop_mic_meter(meter: State<'_, MeterSlot>) -> Result<(), Problem> {
+    meter.stop().await;
+    Ok(())
+}
+
+/// Plays the test sound on speaker `id` (null: the default) and answers once it has played.
+#[tauri::command]
+pub async fn play_test_sound(id: Option<String>) -> Result<(), Problem> {
+    Ok(palabre_rtc::device_test::play_test_sound(id.as_deref()).await?)
 }
 
 /// Where the log is written, if it could be opened.
@@ -487,11 +522,23 @@ mod tests {
             CallError::RoomFull,
             CallError::SessionTimedOut,
             CallError::Janus { code: 0, reason: String::new() },
+            CallError::Media(MediaError::File { path: String::new(), reason: String::new() }),
+            CallError::Media(MediaError::Recording { path: String::new(), reason: String::new() }),
         ]);
+        use palabre_devices::DeviceError;
+        all.extend(
+            [
+                DeviceError::NotFound { kind: "microphone", id: String::new() },
+                DeviceError::NoDefault("microphone"),
+                DeviceError::Unusable { kind: "microphone", name: String::new(), detail: String::new() },
+                DeviceError::Listing(String::new()),
+            ]
+            .map(|error| CallError::Media(MediaError::Device(error))),
+        );
         for error in &all {
             match error {
                 CallError::BadLink(_) // worded with the link errors, below
-                | CallError::Media(_) // a codec failing is a bug to report: the "unexpected" words say so
+                | CallError::Media(_) // a codec failing ("media") is a bug to report: the "unexpected" words say so
                 | CallError::Refused(_)
                 | CallError::Unreachable { .. }
                 | CallError::WrongFingerprint { .. }
@@ -510,6 +557,8 @@ mod tests {
         }
         all
     }
+
+    use palabre_rtc::MediaError;
 
     #[test]
     fn every_call_error_code_has_words_in_both_languages() {

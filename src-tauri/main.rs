@@ -10,6 +10,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod device_check;
 mod diagnostics;
 mod hosting;
 mod launch;
@@ -58,6 +59,7 @@ fn main() {
         .manage(launch)
         .manage(meeting::Meeting::default())
         .manage(hosting::Hosting::default())
+        .manage(device_check::MeterSlot::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::parse_link,
@@ -72,6 +74,10 @@ fn main() {
             commands::diagnostics,
             commands::forget_room,
             commands::managed,
+            commands::devices,
+            commands::start_mic_meter,
+            commands::stop_mic_meter,
+            commands::play_test_sound,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use palabre_core::conference::Change;
 use palabre_core::{Link, ParticipantId};
-use palabre_rtc::{join, AudioSource, Call, CallEvent, CallOptions, VideoSource};
+use palabre_rtc::{join_with, AudioSource, Call, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VideoSource};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, Runtime};
@@ -17,6 +17,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
+use crate::device_check;
 use crate::video_channel;
 use crate::view::MeetingView;
 
@@ -32,6 +33,13 @@ pub struct JoinRequest {
     pub name: String,
     pub camera_on: bool,
     pub microphone_on: bool,
+    pub devices: DeviceChoice,
+}
+
+/// The microphone and speaker picked on the pre-join screen; `None` for the system's default.
+pub struct DeviceChoice {
+    pub microphone: Option<String>,
+    pub speaker: Option<String>,
 }
 
 /// Something that happened to someone, for the UI to announce in the user's language.
@@ -74,14 +82,15 @@ impl Meeting {
     ) -> Result<MeetingView, palabre_rtc::CallError> {
         self.leave().await;
         let room = request.link.room_label();
+        let (audio, speaker) = sound_for(request.devices);
         let options = CallOptions {
             link: request.link,
             name: request.name,
             video: CAMERA,
-            audio: AudioSource::None,
+            audio,
             accept_unmute_requests: false,
         };
-        let (call, events) = join(options).await?;
+        let (call, events) = join_with(options, MediaOptions { record_dir: None, speaker }).await?;
         call.set_video_muted(!request.camera_on);
         call.set_audio_muted(!request.microphone_on);
         let call = Arc::new(call);
@@ -124,6 +133,26 @@ impl Meeting {
             Err(_) => tracing::warn!("the call is still in use; it ends when the last user lets go"),
         }
     }
+}
+
+/// The microphone and speaker to use: the ones picked, among those that exist. A computer without a microphone
+/// joins to listen; one without a speaker joins all the same (the pre-join screen said so).
+fn sound_for(choice: DeviceChoice) -> (AudioSource, SpeakerChoice) {
+    let devices = device_check::devices().unwrap_or_else(|error| {
+        tracing::warn!(%error, "no audio devices: joining without sound");
+        device_check::Devices { microphones: Vec::new(), speakers: Vec::new() }
+    });
+    let audio = if devices.microphones.is_empty() {
+        AudioSource::None
+    } else {
+        AudioSource::Microphone { device: choice.microphone }
+    };
+    let speaker = match (devices.speakers.is_empty(), choice.speaker) {
+        (true, _) => SpeakerChoice::None,
+        (false, Some(id)) => SpeakerChoice::Device(id),
+        (false, None) => SpeakerChoice::Default,
+    };
+    (audio, speaker)
 }
 
 async fn view_of(call: &Call, room: &str) -> MeetingView {

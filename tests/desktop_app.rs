@@ -5,6 +5,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use palabre_e2e::media_check::{best_match, speech_wav, wav_at_48k};
+use palabre_e2e::pulse_audio::{read_raw_samples, PulseAudio};
 use palabre_e2e::webdriver::{wait_for, AppSession, Desktop};
 use palabre_e2e::{binary, finish, join, read_report, temp_dir, Server};
 
@@ -150,6 +152,75 @@ fn an_agent_hosts_a_meeting_on_this_computer_and_a_guest_joins_with_its_link() {
     assert_eq!(host["name"], "Cellule de crise (Préfecture)");
     assert_eq!(host["role"], "animateur", "the app's own room makes its user the animateur");
     assert!(host["video_frames_decoded"].as_u64().unwrap_or(0) > 30, "the guest sees the host: {host}");
+}
+
+/// Sound for real, under a PulseAudio server of the test's own: the pre-join meter moves when someone speaks into
+/// the chosen microphone; in the call, the peer records what was said, and the app plays the peer's tone.
+#[test]
+fn an_agent_checks_the_microphone_then_is_heard_and_hears_the_other() {
+    let dir = temp_dir("desktop-sound");
+    let pulse = PulseAudio::start(&dir);
+    pulse.null_sink("agent_mic_feed", 48_000);
+    pulse.null_sink("agent_headset", 48_000);
+    let speech = dir.join("speech.wav");
+    speech_wav(&speech, "Ici la cellule de crise de la préfecture, nous vous entendons.");
+    let server = Server::start("Ecoute", &dir.join("server"));
+    let recordings = dir.join("recordings");
+    let peer = join(
+        &server.host_link,
+        PEER_NAME,
+        &["--size", "320x180", "--duration", "30", "--audio", "tone", "--record", recordings.to_str().unwrap()],
+    );
+
+    let mut desktop = Desktop::start(&dir.join("home"));
+    desktop.sound_server = Some(pulse.server.clone());
+    let app = AppSession::start(&binary("palabre"), &[&server.guest_link], &desktop);
+
+    // Pre-join, opened by the link: pick the microphone and the headset, and watch the meter while speaking.
+    let name = app.wait_for("#name-input", Duration::from_secs(30));
+    app.type_into(&name, APP_NAME);
+    let pick = |select: &str, device: &str| {
+        let script = format!(
+            "const s = document.getElementById('{select}'); \
+             const o = [...s.options].find(o => o.value.endsWith('{device}')); \
+             if (!o) return [...s.options].map(o => o.value).join(', '); \
+             s.value = o.value; s.dispatchEvent(new Event('change')); return 'ok';"
+        );
+        let picked = app.script(&script);
+        assert_eq!(picked, "ok", "no {device} among the {select} options");
+    };
+    app.wait_for("#microphone-select", Duration::from_secs(20));
+    pick("microphone-select", "agent_mic_feed.monitor");
+    pick("speaker-select", "agent_headset");
+    let level = || app.script("return Number(document.getElementById('mic-level').getAttribute('value'))").as_f64();
+    assert!(level().unwrap_or(0.0) < -50.0, "silence first: {:?}", level());
+    let talking = std::thread::scope(|scope| {
+        scope.spawn(|| pulse.play("agent_mic_feed", &speech));
+        wait_for(Duration::from_secs(10), "the meter to move with the speech", || level().filter(|l| *l > -40.0))
+    });
+    eprintln!("pre-join meter while speaking: {talking:.1} dBFS");
+    app.screenshot(&artifacts().join("desktop-5-prejoin-sound.png"));
+
+    // In the call: speak again, and listen to the headset.
+    let heard = dir.join("headset.raw");
+    let mut listening = pulse.record_raw("agent_headset.monitor", &heard);
+    app.click(&app.wait_for("#join", Duration::from_secs(5)));
+    wait_for_video(&app);
+    pulse.play("agent_mic_feed", &speech);
+    pulse.play("agent_mic_feed", &speech);
+    let _ = listening.kill();
+    let _ = listening.wait();
+
+    let peer = finish(peer, Duration::from_secs(60));
+    assert!(peer.status.success(), "palabre-cli failed: {}", peer.stderr);
+    let recorded = wav_at_48k(&recordings.join(format!("{APP_NAME}.wav")));
+    let (score, _) = best_match(&wav_at_48k(&speech), &recorded);
+    assert!(score > 0.5, "the peer's recording holds the agent's speech (correlation {score:.2})");
+    // The peer's tone (440 Hz) comes out of the headset: count its cycles in the loudest second.
+    let samples = read_raw_samples(&heard);
+    let second = samples.chunks(48_000).max_by_key(|s| s.iter().map(|x| (*x as i64).abs()).sum::<i64>()).expect("sound");
+    let crossings = second.windows(2).filter(|w| (w[0] < 0) != (w[1] < 0)).count();
+    assert!((800..=960).contains(&crossings), "a 440 Hz tone has ~880 zero crossings a second, heard {crossings}");
 }
 
 /// Pre-join: types the name and enters; saves a screenshot of the screen on the way if asked.

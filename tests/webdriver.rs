@@ -106,13 +106,15 @@ pub struct Desktop {
     pub bus: SessionBus,
     _keyring: Keyring,
     home: PathBuf,
+    /// Where the app's sound goes (`PULSE_SERVER`), when the test gives it a sound server.
+    pub sound_server: Option<String>,
 }
 
 impl Desktop {
     pub fn start(home: &Path) -> Desktop {
         let bus = SessionBus::start();
         let keyring = Keyring::start(&bus, home);
-        Desktop { display: Display::start(), bus, _keyring: keyring, home: home.to_path_buf() }
+        Desktop { display: Display::start(), bus, _keyring: keyring, home: home.to_path_buf(), sound_server: None }
     }
 
     /// Runs a program on this desktop, as a click in the desktop environment would.
@@ -126,6 +128,9 @@ impl Desktop {
             .env("XDG_CACHE_HOME", self.home.join("cache"))
             // Measured in shared/ENVIRONMENT.md: WebCodecs drawing is far cheaper without compositing under Xvfb.
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        if let Some(server) = &self.sound_server {
+            command.env("PULSE_SERVER", server);
+        }
         command
     }
 }

@@ -282,6 +282,30 @@ export const MESSAGES = {
         problem: "Votre organisation ne permet pas d’organiser une réunion sur cet ordinateur.",
         action: "Demandez un lien de réunion à votre service informatique.",
       },
+      "device-not-found": {
+        problem: "Le micro ou le haut-parleur choisi n’est plus branché.",
+        action: "Rebranchez-le, ou choisissez-en un autre dans la liste, puis entrez à nouveau.",
+      },
+      "device-none": {
+        problem: "Cet ordinateur n’a pas de micro ou de haut-parleur en service.",
+        action: "Branchez un casque, ou entrez micro coupé.",
+      },
+      "device-unusable": {
+        problem: "Le micro ou le haut-parleur ne peut pas être ouvert (une autre application l’utilise peut-être).",
+        action: "Fermez l’autre application ou choisissez un autre appareil, puis réessayez.",
+      },
+      "device-listing": {
+        problem: "Le son de cet ordinateur ne répond pas.",
+        action: "Redémarrez l’ordinateur si cela continue, ou contactez votre support informatique.",
+      },
+      "media-file": {
+        problem: "Le fichier choisi ne peut pas être lu.",
+        action: "Choisissez un autre fichier (vidéo .y4m, son .wav).",
+      },
+      "recording": {
+        problem: "L’enregistrement ne peut pas être écrit dans ce dossier.",
+        action: "Choisissez un dossier où vous pouvez écrire, avec assez de place.",
+      },
       // Not a link error: the check itself could not run.
       "unexpected": {
         problem: "La vérification n’a pas pu avoir lieu.",
@@ -556,6 +580,30 @@ export const MESSAGES = {
       "hosting-disabled": {
         problem: "Your organisation does not allow hosting a meeting on this computer.",
         action: "Ask your IT department for a meeting link.",
+      },
+      "device-not-found": {
+        problem: "The chosen microphone or speaker is no longer plugged in.",
+        action: "Plug it back in, or choose another one in the list, then enter again.",
+      },
+      "device-none": {
+        problem: "This computer has no working microphone or speaker.",
+        action: "Plug in a headset, or enter with the microphone off.",
+      },
+      "device-unusable": {
+        problem: "The microphone or speaker cannot be opened (another application may be using it).",
+        action: "Close the other application or choose another device, then try again.",
+      },
+      "device-listing": {
+        problem: "This computer's sound system does not answer.",
+        action: "Restart the computer if it goes on, or contact your IT support.",
+      },
+      "media-file": {
+        problem: "The chosen file cannot be read.",
+        action: "Choose another file (.y4m video, .wav sound).",
+      },
+      "recording": {
+        problem: "The recording cannot be written to this folder.",
+        action: "Choose a folder you can write to, with enough space.",
       },
       // Not a link error: the check itself could not run.
       "unexpected": {
