@@ -3,25 +3,13 @@
 //!
 //! One meter at a time; it stops when the agent leaves the pre-join screen (`stop_mic_meter`) or joins.
 
+pub use palabre_devices::AudioDevices as Devices;
+pub use palabre_rtc::device_test::devices;
 use palabre_rtc::device_test::{self, MicLevelMeter};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime};
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
-
-/// A device as the pickers show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Device {
-    pub id: String,
-    pub name: String,
-    pub is_default: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Devices {
-    pub microphones: Vec<Device>,
-    pub speakers: Vec<Device>,
-}
 
 /// A reading of the meter, or what went wrong with the microphone.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,14 +17,6 @@ pub struct Devices {
 pub enum MicLevel {
     Level { dbfs: f32 },
     Problem { detail: String },
-}
-
-pub fn devices() -> Result<Devices, palabre_rtc::CallError> {
-    let listed = device_test::devices()?;
-    let view = |list: Vec<palabre_devices::DeviceInfo>| {
-        list.into_iter().map(|d| Device { id: d.id, name: d.name, is_default: d.is_default }).collect()
-    };
-    Ok(Devices { microphones: view(listed.microphones), speakers: view(listed.speakers) })
 }
 
 /// The running meter, if any.

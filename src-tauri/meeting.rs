@@ -140,7 +140,7 @@ impl Meeting {
 fn sound_for(choice: DeviceChoice) -> (AudioSource, SpeakerChoice) {
     let devices = device_check::devices().unwrap_or_else(|error| {
         tracing::warn!(%error, "no audio devices: joining without sound");
-        device_check::Devices { microphones: Vec::new(), speakers: Vec::new() }
+        device_check::Devices::default()
     });
     let audio = if devices.microphones.is_empty() {
         AudioSource::None

@@ -2,10 +2,11 @@
 //! `host:device` id, e.g. `pulseaudio:alsa_input.usb-…` or `alsa:default`), so a choice can be saved.
 
 use cpal::traits::{DeviceTrait, HostTrait};
+use serde::Serialize;
 
 use crate::error::DeviceError;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeviceInfo {
     /// Stable id to pass back to `open_microphone` / `open_speaker`.
     pub id: String,
@@ -15,7 +16,7 @@ pub struct DeviceInfo {
     pub is_default: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AudioDevices {
     pub microphones: Vec<DeviceInfo>,
     pub speakers: Vec<DeviceInfo>,
