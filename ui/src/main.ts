@@ -132,6 +132,8 @@ function opened(link: OpenedLink) {
 
 function ended(problem: Problem) {
   video.retain(new Set());
+  // The call is over, but its microphone and speaker stay open until the engine is told.
+  void shell.leaveMeeting().catch(() => undefined);
   const element = h("section", { className: "screen ended", "aria-labelledby": "ended-title" });
   show({
     element,
