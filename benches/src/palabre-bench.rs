@@ -2,6 +2,7 @@
 //! never judges them; docs/BENCHMARKS.md keeps their history.
 
 mod browser_guest;
+mod desktop_app;
 mod error;
 mod janus_vs_browser;
 mod machine;
@@ -34,6 +35,8 @@ enum Bench {
     JanusVsBrowser(JanusVsBrowserArgs),
     /// One participant sends a y4m and speech from files, another records: picture and sound quality received.
     MediaQuality(MediaQualityArgs),
+    /// The desktop app (its process and WebKit's) in 2- and 4-party calls, then palabre-cli in its place.
+    DesktopApp(DesktopAppArgs),
 }
 
 #[derive(clap::Args)]
@@ -45,6 +48,16 @@ struct MediaQualityArgs {
     #[arg(long, default_value = "1280x720", value_parser = check_size)]
     size: String,
     /// Where palabre-server and palabre-cli are.
+    #[arg(long, default_value = "target/release")]
+    bin_dir: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct DesktopAppArgs {
+    /// How long the measured participant stays in each call after joining.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    seconds: u64,
+    /// Where palabre (the desktop app), palabre-server and palabre-cli are.
     #[arg(long, default_value = "target/release")]
     bin_dir: PathBuf,
 }
@@ -91,6 +104,7 @@ fn main() -> ExitCode {
         Bench::TwoParty(args) => two_party(args),
         Bench::JanusVsBrowser(args) => janus_vs_browser(args),
         Bench::MediaQuality(args) => media_quality(args),
+        Bench::DesktopApp(args) => desktop_app(args),
     }
 }
 
@@ -125,13 +139,17 @@ fn media_quality(args: MediaQualityArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn janus_vs_browser(args: JanusVsBrowserArgs) -> ExitCode {
-    // The Janus harness of the end-to-end tests fails by panicking: say its message as one line.
-    std::panic::set_hook(Box::new(|info| {
+/// The end-to-end tests' harnesses (Janus, WebDriver) fail by panicking: say their message as one line.
+fn report_panics_in_one_line(harness: &'static str) {
+    std::panic::set_hook(Box::new(move |info| {
         let payload = info.payload();
         let message = payload.downcast_ref::<String>().map(String::as_str).or(payload.downcast_ref::<&str>().copied());
-        eprintln!("palabre-bench: {}", message.unwrap_or("the Janus harness failed"));
+        eprintln!("palabre-bench: {}", message.unwrap_or(&format!("the {harness} harness failed")));
     }));
+}
+
+fn janus_vs_browser(args: JanusVsBrowserArgs) -> ExitCode {
+    report_panics_in_one_line("Janus");
     let settings = janus_vs_browser::Settings { seconds: args.seconds, size: args.size, bin_dir: args.bin_dir };
     eprintln!(
         "palabre-bench: two {} s Janus calls with a palabre-cli peer, measuring palabre-cli then Chromium, {} at 30 fps…",
@@ -162,6 +180,52 @@ fn janus_vs_browser(args: JanusVsBrowserArgs) -> ExitCode {
     println!("root process alone: the measured process without its descendants (for Chromium, node running");
     println!("  guest.mjs and Playwright, which a person with a browser would not run), at the same samples.");
     ExitCode::SUCCESS
+}
+
+fn desktop_app(args: DesktopAppArgs) -> ExitCode {
+    report_panics_in_one_line("WebDriver");
+    let settings = desktop_app::Settings { seconds: args.seconds, bin_dir: args.bin_dir };
+    let load_before = load_average();
+    let calls = match desktop_app::run(&settings) {
+        Ok(calls) => calls,
+        Err(error) => {
+            eprintln!("palabre-bench: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_header(&format!(
+        "desktop-app --seconds {} --bin-dir {}",
+        settings.seconds,
+        quote(&settings.bin_dir.to_string_lossy())
+    ));
+    println!("load:     {load_before} before the run, {} after it (/proc/loadavg: 1, 5, 15 min)", load_average());
+    println!();
+    print!("{}", desktop_app::render(&calls));
+    println!();
+    println!("The app and palabre-cli send a 640x360 test pattern at 30 fps; the peers send the call's size.");
+    println!("frames from each peer: drawn by the app's tiles (decoded by WebCodecs, painted on a canvas), decoded");
+    println!("  by palabre-cli (its report). own preview: the app's tile of its own video. decoded by each peer:");
+    println!("  the measured participant's video frames each peer decoded (its report).");
+    println!("tree: the app's own process and its descendants (WebKit's processes), without tauri-driver and");
+    println!("  WebKitWebDriver; palabre-cli is one process. CPU s: user + system at the last sample (every");
+    println!(
+        "  {} ms). CPU % core: over its life, the app's from the WebDriver request that starts it to a",
+        proc_tree::EVERY.as_millis()
+    );
+    println!("  sample after it left. peak tree PSS MiB: the highest sum of the tree's PSS in one sample.");
+    println!("root alone: the app's own process without WebKit's. The peers and the server share this machine.");
+    ExitCode::SUCCESS
+}
+
+/// The load averages over 1, 5 and 15 minutes, as /proc/loadavg gives them.
+fn load_average() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let fields: Vec<&str> = text.split_whitespace().take(3).collect();
+    if fields.len() == 3 {
+        fields.join(" ")
+    } else {
+        "unknown".to_string()
+    }
 }
 
 fn print_header(settings: &str) {

@@ -69,8 +69,8 @@ pub fn run(settings: &Settings) -> Result<Vec<Row>, BenchError> {
     Ok(rows)
 }
 
-/// `dir/name`, if it was built.
-pub fn binary(dir: &Path, name: &str) -> Result<PathBuf, BenchError> {
+/// `dir/name`, or an error that says what to build when it is not there.
+pub(crate) fn binary(dir: &Path, name: &str) -> Result<PathBuf, BenchError> {
     let path = dir.join(name);
     if path.is_file() {
         Ok(path)
@@ -79,8 +79,8 @@ pub fn binary(dir: &Path, name: &str) -> Result<PathBuf, BenchError> {
     }
 }
 
-/// `palabre-cli join LINK --name NAME …`, its log and report in `work` under its name.
-fn start_participant(
+/// `palabre-cli join LINK --name NAME …`, its log and report in `work` under its name (`NAME.log`, `NAME.json`).
+pub(crate) fn start_participant(
     binary: &Path,
     link: &str,
     name: &str,
