@@ -282,6 +282,10 @@ export const MESSAGES = {
         problem: "Votre organisation ne permet pas d’organiser une réunion sur cet ordinateur.",
         action: "Demandez un lien de réunion à votre service informatique.",
       },
+      "hosting-failed": {
+        problem: "La réunion n’a pas pu démarrer sur cet ordinateur.",
+        action: "Réessayez\u00a0; si cela continue, copiez le diagnostic (en bas de la fenêtre) pour votre support informatique.",
+      },
       "device-not-found": {
         problem: "Le micro ou le haut-parleur choisi n’est plus branché.",
         action: "Rebranchez-le, ou choisissez-en un autre dans la liste, puis entrez à nouveau.",
@@ -580,6 +584,10 @@ export const MESSAGES = {
       "hosting-disabled": {
         problem: "Your organisation does not allow hosting a meeting on this computer.",
         action: "Ask your IT department for a meeting link.",
+      },
+      "hosting-failed": {
+        problem: "The meeting could not start on this computer.",
+        action: "Try again; if it goes on, copy the diagnostics (at the bottom of the window) for your IT support.",
       },
       "device-not-found": {
         problem: "The chosen microphone or speaker is no longer plugged in.",
