@@ -25,7 +25,7 @@ pub use crate::frame::{AudioFrame, VideoFrame, FRAME_MS, FRAME_SAMPLES, SAMPLE_R
 pub use crate::jitter_buffer::{JitterBuffer, Playout};
 pub use crate::level::{level_dbfs, test_sound, SILENCE_DBFS};
 pub use crate::opus::{OpusDecoder, OpusEncoder};
-pub use crate::pixel_format::{from_i420, psnr, to_i420, PixelFormat};
+pub use crate::pixel_format::{psnr, to_i420, PixelFormat};
 pub use crate::playout_mixer::{PlayoutCounts, PlayoutMixer};
 pub use crate::resampler::StreamResampler;
 pub use crate::test_pattern::{read_frame_number, TestPattern};
