@@ -1,10 +1,10 @@
-//! `palabre-cli devices [--json]`: the microphones and speakers this computer has, with the ids that
-//! `join --mic ID --speaker ID` take. The JSON's field names are a contract, like the report's.
+//! `palabre-cli devices [--json]`: the cameras, microphones and speakers this computer has, with the ids that
+//! `join --camera ID --mic ID --speaker ID` take. The JSON's field names are a contract, like the report's.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use palabre_devices::{audio_devices, DeviceInfo};
+use palabre_devices::{audio_devices, cameras, DeviceInfo};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -22,6 +22,7 @@ fn list(devices: &[DeviceInfo]) -> Vec<DeviceJson<'_>> {
 struct DevicesJson<'a> {
     microphones: Vec<DeviceJson<'a>>,
     speakers: Vec<DeviceJson<'a>>,
+    cameras: Vec<DeviceJson<'a>>,
 }
 
 pub fn print(json: bool) -> ExitCode {
@@ -32,12 +33,17 @@ pub fn print(json: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // A camera system that cannot be listed leaves the sound devices worth showing.
+    let cameras = cameras().unwrap_or_else(|error| {
+        eprintln!("palabre-cli: {error}");
+        Vec::new()
+    });
     let mut text = String::new();
     if json {
-        let document = DevicesJson { microphones: list(&devices.microphones), speakers: list(&devices.speakers) };
+        let document = DevicesJson { microphones: list(&devices.microphones), speakers: list(&devices.speakers), cameras: list(&cameras) };
         text = serde_json::to_string_pretty(&document).expect("serialisable") + "\n";
     } else {
-        for (title, list) in [("Microphones", &devices.microphones), ("Speakers", &devices.speakers)] {
+        for (title, list) in [("Cameras", &cameras), ("Microphones", &devices.microphones), ("Speakers", &devices.speakers)] {
             text += &format!("{title}:\n");
             if list.is_empty() {
                 text += "  (none)\n";
@@ -47,7 +53,7 @@ pub fn print(json: bool) -> ExitCode {
                 text += &format!("{mark} {}  {}\n", device.id, device.name);
             }
         }
-        text += "(* the system default; pass an id to --mic or --speaker)\n";
+        text += "(* the system default; pass an id to --camera, --mic or --speaker)\n";
     }
     // A closed pipe (`| head`) is not an error worth a panic.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());

@@ -1,6 +1,6 @@
 //! `palabre-cli`: a participant without a window, for tests, benchmarks, scripts and bots.
 //!
-//! `palabre-cli join LINK --name NAME [--video test-pattern|none|FILE.y4m] [--audio tone|none|FILE.wav]
+//! `palabre-cli join LINK --name NAME [--video test-pattern|none|camera|FILE.y4m] [--camera ID] [--audio tone|none|mic|FILE.wav]
 //! [--record DIR] [--duration SECS] [--do SECS:ACTION]... [--report FILE]` — the flags and the report's fields are a contract that scripts outside
 //! the test suite rely on: extend them, never rename them.
 
@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use palabre_core::Link;
 use palabre_rtc::{join_with, AudioSource, CallError, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VideoSource};
 
@@ -30,7 +30,7 @@ struct Cli {
 enum Command {
     /// Join a meeting by its link, send synthetic media, and report what was received.
     Join(JoinArgs),
-    /// List the microphones and speakers, with the ids --mic and --speaker take.
+    /// List the cameras, microphones and speakers, with the ids --camera, --mic and --speaker take.
     Devices {
         /// Print JSON instead of text.
         #[arg(long)]
@@ -45,9 +45,14 @@ struct JoinArgs {
     /// Display name, e.g. "Marie Dupont (Mairie de Lyon)".
     #[arg(long)]
     name: String,
-    /// What to send as video: test-pattern, none, or a YUV4MPEG2 file (8-bit 4:2:0, played in a loop).
-    #[arg(long, default_value = "test-pattern", value_parser = VideoChoice::parse)]
-    video: VideoChoice,
+    /// What to send as video: test-pattern (the default), none, camera (the --camera device; without one,
+    /// or with a busy one, we join without video), or a YUV4MPEG2 file (8-bit 4:2:0, played in a loop).
+    #[arg(long, value_parser = VideoChoice::parse)]
+    video: Option<VideoChoice>,
+    /// The camera to send, by its id from `palabre-cli devices` (default with --video camera: the first);
+    /// implies --video camera.
+    #[arg(long, value_name = "ID")]
+    camera: Option<String>,
     /// What to send as audio: tone, none, mic (the --mic device), or a WAV file (played in a loop; other
     /// rates are resampled).
     #[arg(long, default_value = "tone", value_parser = AudioChoice::parse)]
@@ -90,6 +95,7 @@ struct JoinArgs {
 enum VideoChoice {
     TestPattern,
     None,
+    Camera,
     File(PathBuf),
 }
 
@@ -98,8 +104,9 @@ impl VideoChoice {
         match text {
             "test-pattern" => Ok(Self::TestPattern),
             "none" => Ok(Self::None),
+            "camera" => Ok(Self::Camera),
             path if path.ends_with(".y4m") => Ok(Self::File(path.into())),
-            _ => Err("expected test-pattern, none, or a .y4m file".into()),
+            _ => Err("expected test-pattern, none, camera, or a .y4m file".into()),
         }
     }
 }
@@ -140,7 +147,12 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
         .init();
     let args = match Cli::parse().command {
-        Command::Join(args) => args,
+        Command::Join(args) => {
+            if args.camera.is_some() && !matches!(args.video, None | Some(VideoChoice::Camera)) {
+                Cli::command().error(clap::error::ErrorKind::ArgumentConflict, "--camera goes with --video camera").exit();
+            }
+            args
+        }
         Command::Devices { json } => return devices::print(json),
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
@@ -166,10 +178,14 @@ fn main() -> ExitCode {
 
 async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError> {
     let link = Link::parse(&args.link)?;
-    let video = match &args.video {
-        VideoChoice::TestPattern => VideoSource::TestPattern { width: args.size.0, height: args.size.1, fps: args.fps },
-        VideoChoice::None => VideoSource::None,
-        VideoChoice::File(path) => VideoSource::File(path.clone()),
+    let video = match (&args.video, &args.camera) {
+        (_, Some(id)) => VideoSource::Camera { device: Some(id.clone()) },
+        (Some(VideoChoice::Camera), None) => VideoSource::Camera { device: None },
+        (None | Some(VideoChoice::TestPattern), None) => {
+            VideoSource::TestPattern { width: args.size.0, height: args.size.1, fps: args.fps }
+        }
+        (Some(VideoChoice::None), None) => VideoSource::None,
+        (Some(VideoChoice::File(path)), None) => VideoSource::File(path.clone()),
     };
     let audio = match &args.audio {
         AudioChoice::Tone => AudioSource::Tone { frequency_hz: 440.0 },

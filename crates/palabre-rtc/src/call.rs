@@ -110,7 +110,9 @@ pub async fn join_with(
         }
         None => None,
     };
-    let tracks = local_tracks_for(&options.video, &options.audio);
+    // A camera that could not be had (a notice) leaves no video track to offer.
+    let sent_video = if sources.sends_video() { &options.video } else { &VideoSource::None };
+    let tracks = local_tracks_for(sent_video, &options.audio);
     let (room_events_tx, room_events) = mpsc::unbounded_channel();
     let room: Arc<dyn RoomConnection> =
         adapter::connect(&options.link, &options.name, &tracks, room_events_tx).await?.into();

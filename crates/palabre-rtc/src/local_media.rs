@@ -17,7 +17,7 @@ use palabre_media::{
     FRAME_MS,
 };
 use palabre_net::rtcp::asks_for_keyframe;
-use palabre_devices::{open_microphone, Microphone};
+use palabre_devices::{open_camera, open_microphone, Camera, DeviceError, Microphone};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -39,6 +39,10 @@ pub enum VideoSource {
     TestPattern { width: u32, height: u32, fps: u32 },
     /// A YUV4MPEG2 file (8-bit 4:2:0) played at its own frame rate, in a loop until the call ends.
     File(PathBuf),
+    /// A camera by its id from `palabre_devices::cameras` (None: the default), in the mode nearest 1280×720 at
+    /// 30 fps. Its own clock paces the sending. An absent or busy camera is a notice and the call goes on
+    /// without video; an id that names no camera is an error.
+    Camera { device: Option<String> },
 }
 
 /// Where our audio comes from.
@@ -60,16 +64,30 @@ pub struct OpenedSources {
     audio: Option<AudioInput>,
 }
 
+impl OpenedSources {
+    /// False when video was asked for but no camera could be had: the call then offers no video track.
+    pub fn sends_video(&self) -> bool {
+        self.video.is_some()
+    }
+}
+
 enum VideoInput {
+    /// Drawn or read when the media clock says.
+    Paced(PacedVideo),
+    /// Pictures as the camera delivers them; it runs while `_device` lives.
+    Camera { frames: mpsc::Receiver<VideoFrame>, _device: Camera },
+}
+
+enum PacedVideo {
     Pattern(TestPattern),
     File { reader: Y4mReader<BufReader<File>>, path: PathBuf },
 }
 
-impl VideoInput {
+impl PacedVideo {
     fn frame(&mut self, index: u32) -> Result<VideoFrame, CallError> {
         match self {
-            VideoInput::Pattern(pattern) => Ok(pattern.frame(index)),
-            VideoInput::File { reader, path } => {
+            PacedVideo::Pattern(pattern) => Ok(pattern.frame(index)),
+            PacedVideo::File { reader, path } => {
                 let read = |reader: &mut Y4mReader<_>| reader.read_frame().map_err(|e| file_error(path, e));
                 match read(reader)? {
                     Some(frame) => Ok(frame),
@@ -100,7 +118,7 @@ pub fn open_sources(
     let video = match video {
         VideoSource::None => None,
         &VideoSource::TestPattern { width, height, fps } => Some((
-            VideoInput::Pattern(TestPattern::new(width, height)),
+            VideoInput::Paced(PacedVideo::Pattern(TestPattern::new(width, height))),
             Vp8Config { width, height, fps, bitrate_kbps: VIDEO_BITRATE_KBPS },
         )),
         VideoSource::File(path) => {
@@ -109,8 +127,9 @@ pub fn open_sources(
             reader.check_all_frames().map_err(|e| file_error(path, e))?;
             let header = reader.header();
             let config = Vp8Config { width: header.width, height: header.height, fps: header.fps(), bitrate_kbps: VIDEO_BITRATE_KBPS };
-            Some((VideoInput::File { reader, path: path.clone() }, config))
+            Some((VideoInput::Paced(PacedVideo::File { reader, path: path.clone() }), config))
         }
+        VideoSource::Camera { device } => open_camera_input(device.as_deref(), problems.clone())?,
     };
     let audio = match audio {
         AudioSource::None => None,
@@ -135,6 +154,38 @@ pub fn open_sources(
         }
     };
     Ok(OpenedSources { video, audio })
+}
+
+/// The camera, or None (and a notice) when there is none or it is busy: heard if not seen is still a call.
+fn open_camera_input(
+    id: Option<&str>,
+    problems: mpsc::UnboundedSender<String>,
+) -> Result<Option<(VideoInput, Vp8Config)>, CallError> {
+    // Two pictures of slack: when the encoder falls behind, the newest pictures are dropped, not queued.
+    let (frames_tx, frames) = mpsc::channel(2);
+    let later_problems = problems.clone();
+    let opened = open_camera(
+        id,
+        move |frame| {
+            let _ = frames_tx.try_send(frame);
+        },
+        move |problem| {
+            let _ = later_problems.send(format!("{problem}; the call goes on without your camera"));
+        },
+    );
+    match opened {
+        Ok(camera) => {
+            let mode = camera.mode;
+            tracing::info!(device = %camera.device.id, ?mode, "camera open");
+            let config = Vp8Config { width: mode.width, height: mode.height, fps: mode.fps, bitrate_kbps: VIDEO_BITRATE_KBPS };
+            Ok(Some((VideoInput::Camera { frames, _device: camera }, config)))
+        }
+        Err(error @ (DeviceError::NoDefault(_) | DeviceError::Unusable { .. })) => {
+            let _ = problems.send(format!("{error}; joining without video"));
+            Ok(None)
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 fn file_error(path: &Path, error: MediaFileError) -> CallError {
@@ -223,11 +274,22 @@ async fn send_video(
     let started = Instant::now();
     // The frame number counts media-clock ticks, so receivers can tell dropped frames from muted time.
     for index in 0u32.. {
-        ticker.tick().await;
+        let frame = match &mut input {
+            VideoInput::Camera { frames, .. } => match frames.recv().await {
+                Some(frame) => frame,
+                None => return Ok(()),
+            },
+            VideoInput::Paced(paced) => {
+                ticker.tick().await;
+                if state.video_muted.load(Ordering::Relaxed) {
+                    continue;
+                }
+                paced.frame(index)?
+            }
+        };
         if state.video_muted.load(Ordering::Relaxed) {
             continue;
         }
-        let frame = input.frame(index)?;
         let pts_ms = started.elapsed().as_millis() as i64;
         let force_keyframe = keyframe_requested.swap(false, Ordering::Relaxed);
         for encoded in encoder.encode(&frame, pts_ms, force_keyframe)? {
