@@ -90,7 +90,7 @@ impl Meeting {
             audio,
             accept_unmute_requests: false,
         };
-        let (call, events) = join_with(options, MediaOptions { record_dir: None, speaker }).await?;
+        let (call, events) = join_with(options, MediaOptions { record_dir: None, speaker, ..MediaOptions::default() }).await?;
         call.set_video_muted(!request.camera_on);
         call.set_audio_muted(!request.microphone_on);
         let call = Arc::new(call);

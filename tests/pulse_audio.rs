@@ -55,6 +55,22 @@ impl PulseAudio {
         String::from_utf8_lossy(&run.stdout).trim().to_owned()
     }
 
+    /// Copies what `source` captures into `sink` after `latency_ms`: a speaker heard by a microphone in the
+    /// same room. Returns the module index.
+    pub fn loopback(&self, source: &str, sink: &str, latency_ms: u32) -> String {
+        let run = self.pactl(&[
+            "load-module",
+            "module-loopback",
+            &format!("source={source}"),
+            &format!("sink={sink}"),
+            &format!("latency_msec={latency_ms}"),
+            "source_dont_move=true",
+            "sink_dont_move=true",
+        ]);
+        assert!(run.status.success(), "loopback {source} -> {sink}: {}", String::from_utf8_lossy(&run.stderr));
+        String::from_utf8_lossy(&run.stdout).trim().to_owned()
+    }
+
     /// Removes a module, e.g. a sink: its monitor vanishes like an unplugged microphone.
     pub fn unload(&self, module: &str) {
         let run = self.pactl(&["unload-module", module]);

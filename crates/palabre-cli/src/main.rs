@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use clap::{CommandFactory, Parser, Subcommand};
 use palabre_core::Link;
-use palabre_rtc::{join_with, AudioSource, CallError, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VideoSource};
+use palabre_rtc::{
+    join_with, AudioSource, CallError, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VideoSource, VoiceProcessing,
+};
 
 use crate::report::{Report, Roster};
 use crate::script::ScheduledAction;
@@ -64,6 +66,15 @@ struct JoinArgs {
     /// system speaker with --audio mic, none otherwise).
     #[arg(long, value_name = "ID")]
     speaker: Option<String>,
+    /// Send the microphone without echo cancellation (on by default with --audio mic).
+    #[arg(long)]
+    no_echo_cancel: bool,
+    /// Send the microphone without noise suppression (on by default with --audio mic).
+    #[arg(long)]
+    no_noise_suppression: bool,
+    /// Send the microphone without automatic gain (on by default with --audio mic).
+    #[arg(long)]
+    no_auto_gain: bool,
     /// Record what is received from each participant into DIR/<name>.y4m and DIR/<name>.wav.
     #[arg(long, value_name = "DIR")]
     record: Option<PathBuf>,
@@ -207,7 +218,12 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         audio,
         accept_unmute_requests: args.accept_unmute_requests,
     };
-    let media = MediaOptions { record_dir: args.record.clone(), speaker };
+    let voice = VoiceProcessing {
+        echo_cancellation: !args.no_echo_cancel,
+        noise_suppression: !args.no_noise_suppression,
+        auto_gain: !args.no_auto_gain,
+    };
+    let media = MediaOptions { record_dir: args.record.clone(), speaker, voice };
     // --duration bounds the whole run, a wait in the lobby included.
     let joining = join_with(options, media);
     let (call, mut events) = match args.duration {

@@ -10,6 +10,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use palabre_media::{VoiceProcessing, VoiceProcessor};
 use palabre_core::conference::{Change, Input, Output};
 use palabre_core::{ChatEntry, Conference, Link, Millis, ModeratorAction, Participant, ParticipantId, ParticipantInfo};
 use tokio::sync::{broadcast, mpsc};
@@ -43,6 +44,8 @@ pub struct MediaOptions {
     pub record_dir: Option<PathBuf>,
     /// Where everyone's audio is played.
     pub speaker: SpeakerChoice,
+    /// Echo cancellation, noise suppression and automatic gain for a microphone (all on by default).
+    pub voice: VoiceProcessing,
 }
 
 /// What happened in the call, named for what the user sees.
@@ -100,8 +103,11 @@ pub async fn join_with(
     // Devices are opened and files checked before we connect: nobody sees us join with a source that cannot
     // play, and a wrong device id is an error, not a silent call.
     let (device_problems_tx, mut device_problems) = mpsc::unbounded_channel();
-    let sources = open_sources(&options.video, &options.audio, device_problems_tx.clone())?;
-    let playout = SpeakerPlayout::start(&media.speaker, device_problems_tx)?.map(Arc::new);
+    // One processor for the microphone and the speaker, so that the echo canceller knows what was played.
+    let voice = (matches!(options.audio, AudioSource::Microphone { .. }) && media.voice.any())
+        .then(|| Arc::new(Mutex::new(VoiceProcessor::new(media.voice))));
+    let sources = open_sources(&options.video, &options.audio, voice.clone(), device_problems_tx.clone())?;
+    let playout = SpeakerPlayout::start(&media.speaker, voice, device_problems_tx)?.map(Arc::new);
     let stats = Arc::new(Mutex::new(CallStats::default()));
     let recorder = match &media.record_dir {
         Some(dir) => {

@@ -31,3 +31,5 @@ pub use local_media::{AudioSource, VideoSource};
 pub use playout::SpeakerChoice;
 pub use stats::{CallStats, RemoteMedia};
 pub use video_feed::{EncodedVideo, VideoOrigin};
+/// The app sets what the microphone gets through [`MediaOptions::voice`].
+pub use palabre_media::VoiceProcessing;

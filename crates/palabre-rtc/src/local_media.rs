@@ -8,13 +8,13 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
 use palabre_media::{
-    AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoFrame, Vp8Config, Vp8Encoder, Y4mReader,
-    FRAME_MS,
+    AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoFrame, VoiceProcessor, Vp8Config,
+    Vp8Encoder, Y4mReader, FRAME_MS,
 };
 use palabre_net::rtcp::asks_for_keyframe;
 use palabre_devices::{open_camera, open_microphone, Camera, DeviceError, Microphone};
@@ -105,14 +105,17 @@ enum AudioInput {
     Tone(Tone),
     Clip(AudioClip),
     /// Frames as the device delivers them; the stream runs while `_device` lives.
-    Microphone { frames: mpsc::UnboundedReceiver<AudioFrame>, _device: Microphone },
+    /// `voice` cleans each frame (echo, noise, level) before it is encoded.
+    Microphone { frames: mpsc::UnboundedReceiver<AudioFrame>, voice: Option<Arc<Mutex<VoiceProcessor>>>, _device: Microphone },
 }
 
 /// Opens the devices and checks the files among the sources (a y4m is walked to its end, a WAV decoded whole).
-/// What a device reports later (unplugged, failed) goes to `problems`, in words for the user.
+/// A microphone's frames go through `voice`. What a device reports later (unplugged, failed) goes to
+/// `problems`, in words for the user.
 pub fn open_sources(
     video: &VideoSource,
     audio: &AudioSource,
+    voice: Option<Arc<Mutex<VoiceProcessor>>>,
     problems: mpsc::UnboundedSender<String>,
 ) -> Result<OpenedSources, CallError> {
     let video = match video {
@@ -150,7 +153,7 @@ pub fn open_sources(
                 },
             )?;
             tracing::info!(device = %microphone.device.id, rate = microphone.rate, channels = microphone.channels, "microphone open");
-            Some(AudioInput::Microphone { frames, _device: microphone })
+            Some(AudioInput::Microphone { frames, voice, _device: microphone })
         }
     };
     Ok(OpenedSources { video, audio })
@@ -313,8 +316,13 @@ async fn send_audio(track: Arc<TrackLocalStaticSample>, mut input: AudioInput, s
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     for index in 0u64.. {
         let frame = match &mut input {
-            AudioInput::Microphone { frames, .. } => match frames.recv().await {
-                Some(frame) => frame,
+            AudioInput::Microphone { frames, voice, .. } => match frames.recv().await {
+                Some(mut frame) => {
+                    if let Some(voice) = voice {
+                        voice.lock().expect("voice lock").near_end(&mut frame);
+                    }
+                    frame
+                }
                 None => return Ok(()),
             },
             AudioInput::Tone(tone) => {

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use palabre_devices::{open_speaker, Speaker};
-use palabre_media::PlayoutMixer;
+use palabre_media::{PlayoutMixer, VoiceProcessor};
 use tokio::sync::mpsc;
 
 use crate::error::CallError;
@@ -29,8 +29,13 @@ pub struct SpeakerPlayout {
 }
 
 impl SpeakerPlayout {
-    /// Opens the chosen speaker (None for [`SpeakerChoice::None`]); later device problems go to `problems`.
-    pub fn start(choice: &SpeakerChoice, problems: mpsc::UnboundedSender<String>) -> Result<Option<Self>, CallError> {
+    /// Opens the chosen speaker (None for [`SpeakerChoice::None`]); what it plays is also given to `voice` (the
+    /// microphone's echo canceller). Later device problems go to `problems`.
+    pub fn start(
+        choice: &SpeakerChoice,
+        voice: Option<Arc<Mutex<VoiceProcessor>>>,
+        problems: mpsc::UnboundedSender<String>,
+    ) -> Result<Option<Self>, CallError> {
         let id = match choice {
             SpeakerChoice::None => return Ok(None),
             SpeakerChoice::Default => None,
@@ -40,7 +45,13 @@ impl SpeakerPlayout {
         let playing = mixer.clone();
         let speaker = open_speaker(
             id,
-            move || playing.lock().expect("mixer lock").next_frame(),
+            move || {
+                let frame = playing.lock().expect("mixer lock").next_frame();
+                if let Some(voice) = &voice {
+                    voice.lock().expect("voice lock").far_end(&frame);
+                }
+                frame
+            },
             move |problem| {
                 let _ = problems.send(format!("{problem}; the call goes on without sound"));
             },
