@@ -70,7 +70,7 @@ pub fn run(settings: &Settings) -> Result<Figures, BenchError> {
     let cli_binary = binary(&settings.bin_dir, "palabre-cli")?;
     let work = WorkDir::create()?;
     let (video, speech, record) = (work.join("sent.y4m"), work.join("speech.wav"), work.join("recorded"));
-    write_pattern(&video, settings.width, settings.height)?;
+    write_pattern(&video, settings.width, settings.height, FILE_FRAMES)?;
     let status = Command::new("espeak-ng").args(["-v", "fr", "-w"]).arg(&speech).arg(SPEECH).status();
     if !status.is_ok_and(|s| s.success()) {
         return Err(BenchError::Missing { what: "espeak-ng", path: "espeak-ng".into(), hint: "install it with scripts/install-deps.sh" });
@@ -138,20 +138,21 @@ fn start(binary: &Path, link: &str, name: &str, args: &[&str], work: &WorkDir) -
     Running::spawn(name, &mut command)
 }
 
-fn io_error<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> BenchError + 'a {
+pub(crate) fn io_error<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> BenchError + 'a {
     move |source| BenchError::Io { what, path: path.to_path_buf(), source }
 }
 
-fn media_error(path: &Path, error: impl std::fmt::Display) -> BenchError {
+pub(crate) fn media_error(path: &Path, error: impl std::fmt::Display) -> BenchError {
     BenchError::Io { what: "cannot use", path: path.to_path_buf(), source: std::io::Error::other(error.to_string()) }
 }
 
-fn write_pattern(path: &Path, width: u32, height: u32) -> Result<(), BenchError> {
+/// `frames` numbered test-pattern pictures as a y4m at 30 fps.
+pub(crate) fn write_pattern(path: &Path, width: u32, height: u32, frames: u32) -> Result<(), BenchError> {
     let file = File::create(path).map_err(io_error("cannot create", path))?;
     let header = Y4mHeader { width, height, fps_numerator: 30, fps_denominator: 1 };
     let mut writer = Y4mWriter::new(BufWriter::new(file), header).map_err(|e| media_error(path, e))?;
     let mut pattern = TestPattern::new(width, height);
-    for index in 0..FILE_FRAMES {
+    for index in 0..frames {
         writer.write_frame(&pattern.frame(index)).map_err(|e| media_error(path, e))?;
     }
     writer.flush().map_err(|e| media_error(path, e))

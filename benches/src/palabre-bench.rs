@@ -2,6 +2,7 @@
 //! never judges them; docs/BENCHMARKS.md keeps their history.
 
 mod browser_guest;
+mod camera_conversion;
 mod desktop_app;
 mod error;
 mod janus_vs_browser;
@@ -37,6 +38,18 @@ enum Bench {
     MediaQuality(MediaQualityArgs),
     /// The desktop app (its process and WebKit's) in 2- and 4-party calls, then palabre-cli in its place.
     DesktopApp(DesktopAppArgs),
+    /// Camera pictures (NV12, YUYV, MJPEG made by ffmpeg) to I420, and the voice processing's CPU per frame.
+    CameraConversion(CameraConversionArgs),
+}
+
+#[derive(clap::Args)]
+struct CameraConversionArgs {
+    /// Picture size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1280x720", value_parser = check_size)]
+    size: String,
+    /// How many times each picture is converted.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    rounds: u32,
 }
 
 #[derive(clap::Args)]
@@ -105,7 +118,38 @@ fn main() -> ExitCode {
         Bench::JanusVsBrowser(args) => janus_vs_browser(args),
         Bench::MediaQuality(args) => media_quality(args),
         Bench::DesktopApp(args) => desktop_app(args),
+        Bench::CameraConversion(args) => camera_conversion(args),
     }
+}
+
+fn camera_conversion(args: CameraConversionArgs) -> ExitCode {
+    let (width, height) = args.size.split_once('x').and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?))).expect("checked by clap");
+    if width % 2 == 1 || height % 2 == 1 {
+        eprintln!("palabre-bench: camera pictures have even sizes, not {}", args.size);
+        return ExitCode::FAILURE;
+    }
+    let (conversions, voices) = match camera_conversion::run(width, height, args.rounds) {
+        Ok(figures) => figures,
+        Err(error) => {
+            eprintln!("palabre-bench: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_header(&format!("camera-conversion --size {} --rounds {}", args.size, args.rounds));
+    println!("{:<24} {:>9} {:>9} {:>9} {:>9}", "to I420", "bytes", "mean ms", "max ms", "PSNR dB");
+    for c in &conversions {
+        println!("{:<24} {:>9} {:>9.3} {:>9.3} {:>9.1}", c.label, c.bytes, c.mean_ms, c.max_ms, c.psnr_db);
+    }
+    println!();
+    println!("{:<24} {:>9} {:>12}", "voice processing", "us/20 ms", "% of a core");
+    for v in &voices {
+        println!("{:<24} {:>9.0} {:>12.2}", v.label, v.mean_us, v.mean_us / 20_000.0 * 100.0);
+    }
+    println!();
+    println!("Pictures: the test pattern made into each camera format by ffmpeg, converted by Palabre (libyuv; MJPEG");
+    println!("  decoded by zune-jpeg first); PSNR against the pattern. One thread, this build's optimisation.");
+    println!("Voice: far end and microphone for one 20 ms frame, seeded noise bursts as both, sonora.");
+    ExitCode::SUCCESS
 }
 
 fn media_quality(args: MediaQualityArgs) -> ExitCode {
