@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use palabre_core::conference::Change;
 use palabre_core::{Link, ParticipantId};
-use palabre_rtc::{join_with, AudioSource, Call, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VideoSource};
+use palabre_rtc::{join_with, AudioSource, Call, CallEvent, CallOptions, MediaOptions, SpeakerChoice};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, Runtime};
@@ -17,15 +17,12 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
-use crate::device_check;
+use crate::device_check::{self, CAMERA};
 use crate::video_channel;
 use crate::view::MeetingView;
 
 /// How often the view is refreshed when nothing happens, for the clock and the connection indicator.
 const REFRESH: Duration = Duration::from_secs(1);
-
-/// Our camera until the device layer lands: a moving test pattern, which the pre-join screen says it is.
-const CAMERA: VideoSource = VideoSource::TestPattern { width: 640, height: 360, fps: 30 };
 
 /// What the user chose before joining.
 pub struct JoinRequest {
@@ -95,7 +92,10 @@ impl Meeting {
         call.set_audio_muted(!request.microphone_on);
         let call = Arc::new(call);
         let tasks = vec![
-            tokio::spawn(video_channel::forward(call.video_feed(), video)),
+            tokio::spawn({
+                let mut frames = call.video_feed();
+                async move { video_channel::forward(&mut frames, video).await }
+            }),
             tokio::spawn(pump(app, call.clone(), room.clone(), events)),
         ];
         let view = view_of(&call, &room).await;
@@ -123,6 +123,7 @@ impl Meeting {
     /// Leaves the meeting, if there is one: the others see us go at once.
     pub async fn leave(&self) {
         let Some(active) = self.active.lock().await.take() else { return };
+        let started = std::time::Instant::now();
         for task in active.tasks {
             task.abort();
             // Aborted tasks drop their handle on the call only once they have stopped.
@@ -132,6 +133,7 @@ impl Meeting {
             Ok(call) => call.leave().await,
             Err(_) => tracing::warn!("the call is still in use; it ends when the last user lets go"),
         }
+        tracing::info!(room = %active.room, ms = started.elapsed().as_millis(), "left the meeting");
     }
 }
 
@@ -156,7 +158,10 @@ fn sound_for(choice: DeviceChoice) -> (AudioSource, SpeakerChoice) {
 }
 
 async fn view_of(call: &Call, room: &str) -> MeetingView {
-    let round_trip_ms = call.round_trip_ms().await;
+    view_with(call, room, call.round_trip_ms().await)
+}
+
+fn view_with(call: &Call, room: &str, round_trip_ms: Option<f64>) -> MeetingView {
     let now = call.elapsed_ms();
     let stats = call.stats();
     call.conference(|conference| MeetingView::new(room.to_owned(), conference, &stats, round_trip_ms, now))
@@ -165,13 +170,23 @@ async fn view_of(call: &Call, room: &str) -> MeetingView {
 /// Turns the call's events into views and announcements for the window, until the call ends.
 async fn pump<R: Runtime>(app: AppHandle<R>, call: Arc<Call>, room: String, mut events: UnboundedReceiver<CallEvent>) {
     let mut refresh = tokio::time::interval(REFRESH);
-    let mut before = view_of(&call, &room).await;
+    // Measured once a second, on the refresh: asking the peer connection for its statistics on every event
+    // would cost most when the meeting is busiest.
+    let mut round_trip_ms = call.round_trip_ms().await;
+    let mut before = view_with(&call, &room, round_trip_ms);
     loop {
         let event = tokio::select! {
-            event = events.recv() => event,
+            event = events.recv() => match event {
+                Some(event) => Some(event),
+                // The call's driver is gone (its last word was `Ended`): nothing more will change.
+                None => return,
+            },
             _ = refresh.tick() => None,
         };
-        let after = view_of(&call, &room).await;
+        if event.is_none() {
+            round_trip_ms = call.round_trip_ms().await;
+        }
+        let after = view_with(&call, &room, round_trip_ms);
         if let Some(event) = event {
             let ended = matches!(event, CallEvent::Ended(_));
             if let Some(announcement) = announce(event, &before, &after) {
