@@ -86,10 +86,10 @@ impl Meeting {
             video: CAMERA,
             audio,
             accept_unmute_requests: false,
+            audio_muted: !request.microphone_on,
+            video_muted: !request.camera_on,
         };
         let (call, events) = join_with(options, MediaOptions { record_dir: None, speaker }).await?;
-        call.set_video_muted(!request.camera_on);
-        call.set_audio_muted(!request.microphone_on);
         let call = Arc::new(call);
         let tasks = vec![
             tokio::spawn({
