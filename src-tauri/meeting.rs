@@ -5,7 +5,7 @@
 //! someone (event `meeting-event`), and encoded video through the channel it passed to `join_meeting`.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use palabre_core::conference::Change;
 use palabre_core::{Link, ParticipantId};
@@ -19,10 +19,14 @@ use tokio::task::JoinHandle;
 
 use crate::device_check::{self, CAMERA};
 use crate::video_channel;
-use crate::view::MeetingView;
+use crate::view::{Measured, MeetingView};
 
 /// How often the view is refreshed when nothing happens, for the clock and the connection indicator.
 const REFRESH: Duration = Duration::from_secs(1);
+
+/// How often who is speaking is looked at; the view is sent again only when that changed. Fast enough that the
+/// highlight follows a conversation.
+const SPEAKERS_CHECK: Duration = Duration::from_millis(200);
 
 /// What the user chose before joining.
 pub struct JoinRequest {
@@ -164,30 +168,43 @@ async fn view_of(call: &Call, room: &str) -> MeetingView {
 fn view_with(call: &Call, room: &str, round_trip_ms: Option<f64>) -> MeetingView {
     let now = call.elapsed_ms();
     let stats = call.stats();
-    call.conference(|conference| MeetingView::new(room.to_owned(), conference, &stats, round_trip_ms, now))
+    let measured = Measured { round_trip_ms, speakers: stats.speakers(Instant::now()) };
+    call.conference(|conference| MeetingView::new(room.to_owned(), conference, &stats, &measured, now))
+}
+
+/// Why the pump looks at the call again.
+enum Wake {
+    Event(CallEvent),
+    Refresh,
+    SpeakersCheck,
 }
 
 /// Turns the call's events into views and announcements for the window, until the call ends.
 async fn pump<R: Runtime>(app: AppHandle<R>, call: Arc<Call>, room: String, mut events: UnboundedReceiver<CallEvent>) {
     let mut refresh = tokio::time::interval(REFRESH);
+    let mut speakers_check = tokio::time::interval(SPEAKERS_CHECK);
     // Measured once a second, on the refresh: asking the peer connection for its statistics on every event
     // would cost most when the meeting is busiest.
     let mut round_trip_ms = call.round_trip_ms().await;
     let mut before = view_with(&call, &room, round_trip_ms);
     loop {
-        let event = tokio::select! {
+        let wake = tokio::select! {
             event = events.recv() => match event {
-                Some(event) => Some(event),
+                Some(event) => Wake::Event(event),
                 // The call's driver is gone (its last word was `Ended`): nothing more will change.
                 None => return,
             },
-            _ = refresh.tick() => None,
+            _ = refresh.tick() => Wake::Refresh,
+            _ = speakers_check.tick() => Wake::SpeakersCheck,
         };
-        if event.is_none() {
+        if matches!(wake, Wake::Refresh) {
             round_trip_ms = call.round_trip_ms().await;
         }
         let after = view_with(&call, &room, round_trip_ms);
-        if let Some(event) = event {
+        if matches!(wake, Wake::SpeakersCheck) && speakers_of(&after) == speakers_of(&before) {
+            continue;
+        }
+        if let Wake::Event(event) = wake {
             let ended = matches!(event, CallEvent::Ended(_));
             if let Some(announcement) = announce(event, &before, &after) {
                 let _ = app.emit("meeting-event", announcement);
@@ -200,6 +217,10 @@ async fn pump<R: Runtime>(app: AppHandle<R>, call: Arc<Call>, room: String, mut 
         let _ = app.emit("meeting-view", &after);
         before = after;
     }
+}
+
+fn speakers_of(view: &MeetingView) -> Vec<u64> {
+    view.others.iter().filter(|person| person.speaking).map(|person| person.id).collect()
 }
 
 /// What is worth telling the user about `event`, given the window before and after it.

@@ -55,6 +55,11 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
     wait_for_video(&app);
     let caption = app.text(&app.wait_for("#tiles .tile:not([data-stream='self']) figcaption", Duration::from_secs(5)));
     assert!(caption.starts_with(PEER_NAME), "the peer's tile is captioned with their name: {caption:?}");
+    // The peer's tone is heard: their tile shows them speaking, ours does not.
+    wait_for(Duration::from_secs(10), "the peer's tile marked speaking", || {
+        app.find("#tiles .tile.speaking:not([data-stream='self'])").map(|_| ())
+    });
+    assert!(app.find("#tiles .tile.speaking[data-stream='self']").is_none(), "we are not heard by ourselves");
 
     // The chat history from before we came is there.
     wait_for(Duration::from_secs(10), "the peer's chat message", || {
