@@ -139,3 +139,39 @@ fn a_microphone_unplugged_mid_call_is_reported_and_the_call_goes_on() {
     assert!(last_frame >= 60, "{bob}");
     assert_eq!(bob["errors"], serde_json::json!([]), "{bob}");
 }
+
+#[test]
+fn an_unplugged_headset_gives_way_to_the_default_microphone() {
+    let dir = temp_dir("fallback");
+    let pulse = PulseAudio::start(&dir);
+    let headset = pulse.null_sink("headset", 48_000);
+    pulse.null_sink("laptop", 48_000);
+    pulse.set_default_source("laptop.monitor");
+    let server = Server::start("Repli", &dir);
+    let (alice_report, bob_report) = (dir.join("alice.json"), dir.join("bob.json"));
+    let env = [("PULSE_SERVER", pulse.server.as_str())];
+    let alice = join_with_env(
+        &server.host_link,
+        "Alice",
+        &["--video", "none", "--audio", "mic", "--mic", "pulseaudio:headset.monitor", "--speaker", "none", "--duration", "9", "--report", alice_report.to_str().unwrap()],
+        &env,
+    );
+    let bob = join_with_env(&server.guest_link, "Bob", &["--video", "none", "--audio", "none", "--duration", "9", "--report", bob_report.to_str().unwrap()], &env);
+    std::thread::sleep(Duration::from_secs(2));
+    pulse.unload(&headset);
+    let (alice, bob) = (finish(alice, LIMIT), finish(bob, LIMIT));
+    assert!(alice.status.success(), "the call went on: {}", alice.stderr);
+    assert!(bob.status.success(), "{}", bob.stderr);
+    let (alice, bob) = (read_report(&alice_report), read_report(&bob_report));
+    // PulseAudio (15 and later) moves a stream whose source vanished to the default source itself, so the
+    // stream never fails and the engine has nothing to switch; where the stream does fail (ALSA, other
+    // systems), the engine opens the default microphone and says so.
+    let errors = alice["errors"].as_array().unwrap();
+    assert!(errors.iter().all(|e| e.as_str().unwrap().contains("switched to the default microphone \"laptop")), "{alice}");
+    // Frames kept coming from the laptop's microphone: far more than the headset gave before it went.
+    let sent = alice["sent"]["audio_frames"].as_u64().unwrap();
+    let heard = bob["participants"][0]["audio_frames_decoded"].as_u64().unwrap();
+    eprintln!("after the switch: Alice sent {sent} audio frames, Bob decoded {heard}");
+    assert!(sent >= 200 && heard >= 150, "alice sent {sent}, bob decoded {heard}: {alice}");
+}
+

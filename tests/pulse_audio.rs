@@ -71,6 +71,12 @@ impl PulseAudio {
         String::from_utf8_lossy(&run.stdout).trim().to_owned()
     }
 
+    /// Makes `source` the system's default microphone.
+    pub fn set_default_source(&self, source: &str) {
+        let run = self.pactl(&["set-default-source", source]);
+        assert!(run.status.success(), "default source {source}: {}", String::from_utf8_lossy(&run.stderr));
+    }
+
     /// Removes a module, e.g. a sink: its monitor vanishes like an unplugged microphone.
     pub fn unload(&self, module: &str) {
         let run = self.pactl(&["unload-module", module]);

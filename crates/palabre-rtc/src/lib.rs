@@ -13,6 +13,7 @@
 pub mod adapter;
 pub mod device_test;
 mod audio_sequence;
+mod call_microphone;
 pub mod call;
 mod connections;
 mod embedded;

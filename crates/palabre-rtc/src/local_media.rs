@@ -17,7 +17,7 @@ use palabre_media::{
     Vp8Encoder, Y4mReader, FRAME_MS,
 };
 use palabre_net::rtcp::asks_for_keyframe;
-use palabre_devices::{open_camera, open_microphone, Camera, DeviceError, Microphone};
+use palabre_devices::{open_camera, Camera, DeviceError};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -28,6 +28,7 @@ use webrtc::rtp_transceiver::rtp_sender::RTCRtpSender;
 use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 
 use crate::adapter::LocalTracks;
+use crate::call_microphone::{open_call_microphone, CallMicrophone};
 use crate::error::{CallError, MediaError};
 use crate::video_feed::{VideoFeed, VideoOrigin};
 
@@ -106,7 +107,7 @@ enum AudioInput {
     Clip(AudioClip),
     /// Frames as the device delivers them; the stream runs while `_device` lives.
     /// `voice` cleans each frame (echo, noise, level) before it is encoded.
-    Microphone { frames: mpsc::UnboundedReceiver<AudioFrame>, voice: Option<Arc<Mutex<VoiceProcessor>>>, _device: Microphone },
+    Microphone { frames: mpsc::UnboundedReceiver<AudioFrame>, voice: Option<Arc<Mutex<VoiceProcessor>>>, _device: CallMicrophone },
 }
 
 /// Opens the devices and checks the files among the sources (a y4m is walked to its end, a WAV decoded whole).
@@ -143,16 +144,7 @@ pub fn open_sources(
         }
         AudioSource::Microphone { device } => {
             let (frames_tx, frames) = mpsc::unbounded_channel();
-            let microphone = open_microphone(
-                device.as_deref(),
-                move |frame| {
-                    let _ = frames_tx.send(frame);
-                },
-                move |problem| {
-                    let _ = problems.send(format!("{problem}; the call goes on without your microphone"));
-                },
-            )?;
-            tracing::info!(device = %microphone.device.id, rate = microphone.rate, channels = microphone.channels, "microphone open");
+            let microphone = open_call_microphone(device.as_deref(), frames_tx, problems)?;
             Some(AudioInput::Microphone { frames, voice, _device: microphone })
         }
     };
