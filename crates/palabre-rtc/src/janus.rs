@@ -150,6 +150,7 @@ impl RoomConnection for JanusRoom {
         envelope.from = Some(self.me);
         envelope.from_name = Some(self.name.clone());
         let stamped = envelope.encode();
+        tracing::debug!(message = %stamped, "sending an app message through Janus");
         self.connections.send_app_message(stamped.clone()).await?;
         let _ = self.events.send(RoomEvent::AppMessage(stamped.into_bytes()));
         Ok(())
@@ -302,7 +303,9 @@ impl RoomWatcher {
         let (Some(handle), Some(offer)) = (self.subscriber, reply.jsep.filter(|j| j.kind == "offer")) else {
             return Ok(());
         };
+        tracing::debug!(sdp = %offer.sdp, "Janus offered our subscription");
         let answer = negotiate::answer(&self.subscribe, offer.sdp).await?;
+        tracing::debug!(sdp = %answer, "our subscription answer");
         let start = api::message(handle, api::start(), Some(api::jsep("answer", answer)));
         let started = self.session.request(start, "receiving the others' media").await?.videoroom();
         if let Some(code) = started.error_code {
@@ -381,7 +384,9 @@ async fn receive_app_messages(
     let events = events.clone();
     let listen = move |channel: &RTCDataChannel| {
         let (events, roster) = (events.clone(), roster.clone());
+        let label = channel.label().to_string();
         channel.on_message(Box::new(move |message| {
+            tracing::debug!(channel = %label, message = %String::from_utf8_lossy(&message.data), "Janus relayed an app message");
             if let Some(checked) = check_relayed(&message.data, me, &roster) {
                 let _ = events.send(RoomEvent::AppMessage(checked));
             }
