@@ -96,16 +96,17 @@ fn palabre_and_a_browser_guest_see_and_hear_each_other_through_janus() {
 
 /// Moderation that Janus enforces: with the room secret, Alice's mute-all becomes VideoRoom `moderate` on every
 /// other publisher's audio, so a browser guest, whose janus.js page knows nothing of Palabre's messages, stops
-/// being heard at once.
+/// being heard at once; her removal becomes `kick`.
 #[test]
-fn a_mute_all_with_the_room_secret_silences_a_browser_guest_at_janus() {
+fn a_mute_all_and_a_removal_with_the_room_secret_act_on_a_browser_guest_at_janus() {
     let janus = Janus::start("e2e-moderate");
     let dir = temp_dir("janus-moderate");
     let browser = palabre_e2e::browser_guest(&janus, JANUS_ROOM, "Invitée (navigateur)", 14);
     std::thread::sleep(Duration::from_secs(2));
     let report = dir.join("alice.json");
     let host_link = janus.link(JANUS_ROOM, &format!("secret={JANUS_SECRET}"));
-    let args = ["--size", "320x180", "--duration", "10", "--report", report.to_str().unwrap(), "--do", "3:mute-all"];
+    let script = ["--do", "3:mute-all", "--do", "7:kick=Invitée (navigateur)"];
+    let args = [&["--size", "320x180", "--duration", "10", "--report", report.to_str().unwrap()][..], &script].concat();
     let alice = finish(join(&host_link, "Alice (Mairie)", &args), CALL);
     assert!(alice.status.success(), "{}", alice.stderr);
     let _ = finish(browser, CALL);
@@ -118,5 +119,6 @@ fn a_mute_all_with_the_room_secret_silences_a_browser_guest_at_janus() {
     eprintln!("Alice decoded {audio} audio frames of the browser guest, muted 3 s into a 10 s call");
     assert!(audio > 25 && audio < 250, "the guest was heard, then silenced at Janus: {guest}");
     assert!(guest["video_frames_decoded"].as_u64().unwrap() > 30, "video is not muted: {guest}");
+    assert_eq!(guest["present"], false, "Janus removed the guest: {guest}");
     assert_eq!(alice["errors"], serde_json::json!([]), "Janus accepted the moderation");
 }
