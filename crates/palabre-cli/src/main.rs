@@ -84,6 +84,12 @@ struct JoinArgs {
     /// Unmute at once when a moderator asks (a person would be asked).
     #[arg(long)]
     accept_unmute_requests: bool,
+    /// Enter with the microphone off: nothing is sent until `--do SECS:unmute`.
+    #[arg(long)]
+    muted: bool,
+    /// Enter with the camera off: nothing is sent until `--do SECS:camera-on`.
+    #[arg(long)]
+    camera_off: bool,
 }
 
 #[derive(Clone)]
@@ -190,6 +196,8 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         video,
         audio,
         accept_unmute_requests: args.accept_unmute_requests,
+        audio_muted: args.muted,
+        video_muted: args.camera_off,
     };
     let media = MediaOptions { record_dir: args.record.clone(), speaker };
     // --duration bounds the whole run, a wait in the lobby included.
