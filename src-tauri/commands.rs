@@ -335,6 +335,12 @@ pub async fn stop_mic_meter(checks: State<'_, DeviceChecks>) -> Result<(), Probl
     Ok(())
 }
 
+/// The camera's name; null when the test pattern stands in for one.
+#[tauri::command]
+pub fn camera_name() -> Option<String> {
+    device_check::camera().1
+}
+
 /// Shows our camera on the pre-join screen: its encoded frames flow through `video` as a call's do.
 #[tauri::command]
 pub async fn start_camera_preview(checks: State<'_, DeviceChecks>, video: Channel) -> Result<(), Problem> {

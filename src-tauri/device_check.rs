@@ -17,8 +17,24 @@ use tokio::task::JoinHandle;
 
 use crate::video_channel;
 
-/// Our camera until the device layer lands: a moving test pattern, which the pre-join screen says it is.
-pub const CAMERA: VideoSource = VideoSource::TestPattern { width: 640, height: 360, fps: 30 };
+/// What stands in for a camera on a computer without one: a moving picture the others can check, which the
+/// pre-join screen says is not a camera.
+const TEST_PATTERN: VideoSource = VideoSource::TestPattern { width: 640, height: 360, fps: 30 };
+
+/// The camera that the preview and the call use, and its name for the pre-join screen (`None`: the test
+/// pattern stands in).
+pub fn camera() -> (VideoSource, Option<String>) {
+    match palabre_devices::cameras() {
+        Ok(found) => match found.into_iter().next() {
+            Some(device) => (VideoSource::Camera { device: Some(device.id) }, Some(device.name)),
+            None => (TEST_PATTERN, None),
+        },
+        Err(error) => {
+            tracing::warn!(%error, "cameras could not be listed; the test pattern stands in");
+            (TEST_PATTERN, None)
+        }
+    }
+}
 
 /// A reading of the meter, or what went wrong with the microphone.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,7 +63,7 @@ impl DeviceChecks {
     /// Sends our camera's picture to `video`, replacing the preview running before.
     pub async fn start_preview(&self, video: Channel) -> Result<(), palabre_rtc::CallError> {
         self.preview.stop().await;
-        if let Some(preview) = device_test::camera_preview(&CAMERA)? {
+        if let Some(preview) = device_test::camera_preview(&camera().0)? {
             self.preview.run(tokio::spawn(forward_preview(preview, video))).await;
         }
         Ok(())

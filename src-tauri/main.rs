@@ -77,6 +77,7 @@ fn main() {
             commands::devices,
             commands::start_mic_meter,
             commands::stop_mic_meter,
+            commands::camera_name,
             commands::start_camera_preview,
             commands::stop_camera_preview,
             commands::play_test_sound,

@@ -17,7 +17,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
-use crate::device_check::{self, CAMERA};
+use crate::device_check;
 use crate::video_channel;
 use crate::view::{Measured, MeetingView};
 
@@ -87,7 +87,7 @@ impl Meeting {
         let options = CallOptions {
             link: request.link,
             name: request.name,
-            video: CAMERA,
+            video: device_check::camera().0,
             audio,
             accept_unmute_requests: false,
             audio_muted: !request.microphone_on,

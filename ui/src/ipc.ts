@@ -55,6 +55,7 @@ export const shell = {
   startCameraPreview: (onVideo: (frame: ArrayBuffer) => void) =>
     call<void>("start_camera_preview", { video: videoChannel(onVideo) }),
   stopCameraPreview: () => call<void>("stop_camera_preview"),
+  cameraName: () => call<string | null>("camera_name"),
 };
 
 /** Where the shell sends encoded video (see video-wire.ts): raw bytes, never JSON. */

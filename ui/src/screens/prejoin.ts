@@ -35,6 +35,9 @@ export class PrejoinScreen {
   private problem: Problem | null = null;
   private nameMissing = false;
   private devices: Devices | null = null;
+  /** null: no camera, the test pattern stands in. */
+  private cameraName: string | null = null;
+  private cameraNote = h("p", { className: "hint", id: "camera-note" });
   private devicesProblem: Problem | null = null;
   private microphone: string | null = null;
   private speaker: string | null = null;
@@ -74,6 +77,11 @@ export class PrejoinScreen {
     await this.queueCheck(() => Promise.all([shell.stopMicMeter(), this.actions.stopPreview()]).then(() => undefined));
   }
 
+  private describeCamera() {
+    const name = this.cameraName;
+    this.cameraNote.textContent = name ? t(this.ui, "prejoin.cameraNamed", { name }) : t(this.ui, "prejoin.cameraNote");
+  }
+
   private startMeter() {
     if (!this.devices || this.devices.microphones.length === 0) {
       return;
@@ -108,6 +116,8 @@ export class PrejoinScreen {
   }
 
   private async loadDevices() {
+    this.cameraName = await shell.cameraName().catch(() => null);
+    this.describeCamera();
     try {
       this.devices = await shell.devices();
       this.microphone = preferred(this.devices.microphones);
@@ -183,6 +193,7 @@ export class PrejoinScreen {
   render() {
     const ui = this.ui;
     this.renderDevices();
+    this.describeCamera();
     this.preview.setAttribute("aria-label", t(ui, "prejoin.preview"));
     const name = h("input", {
       id: "name-input",
@@ -209,7 +220,7 @@ export class PrejoinScreen {
       name,
       h("div", { className: "preview" }, this.preview),
       toggle("camera-on", t(ui, "prejoin.camera"), this.cameraOn, (on) => this.showCamera(on)),
-      h("p", { className: "hint" }, t(ui, "prejoin.cameraNote")),
+      this.cameraNote,
       toggle("microphone-on", t(ui, "prejoin.microphone"), this.microphoneOn, (on) => (this.microphoneOn = on)),
       this.devicesBox,
       h(
