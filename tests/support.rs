@@ -166,6 +166,8 @@ pub const JANUS_ROOM: u64 = 4321;
 pub const JANUS_SECRET: &str = "secret-palabre";
 pub const JANUS_PIN_ROOM: u64 = 4322;
 pub const JANUS_PIN: &str = "2468";
+/// A room that takes one publisher: the second to join finds it full.
+pub const JANUS_ONE_SEAT_ROOM: u64 = 4323;
 
 /// Debian's Janus gateway, started for one test from a copy of /etc/janus: only the WebSocket transport (on a
 /// free loopback port, no admin API, no HTTP) and only the VideoRoom plugin. Killed on drop. Janus runs in
@@ -325,6 +327,10 @@ room-{JANUS_PIN_ROOM}: {{
 	publishers = 6
 	bitrate = 1000000
 	fir_freq = 10
+}}
+room-{JANUS_ONE_SEAT_ROOM}: {{
+	description = "Palabre test room for one publisher"
+	publishers = 1
 }}
 "#
     );

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use common::video_delivery;
 
 use palabre_core::Link;
-use palabre_e2e::{free_loopback_port, Janus, JANUS_PIN, JANUS_PIN_ROOM, JANUS_ROOM, JANUS_SECRET};
+use palabre_e2e::{free_loopback_port, Janus, JANUS_ONE_SEAT_ROOM, JANUS_PIN, JANUS_PIN_ROOM, JANUS_ROOM, JANUS_SECRET};
 use palabre_rtc::{join, Call, CallError, CallEvent, CallOptions};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -105,6 +105,29 @@ async fn a_wrong_pin_is_refused_and_the_right_one_lets_in() {
     let error = join(options(&janus.link(JANUS_PIN_ROOM, ""), "Alice")).await.err().expect("missing pin");
     assert!(matches!(error, CallError::WrongPin), "{error}");
     let (alice, _events) = join_ok(&janus, &janus.link(JANUS_PIN_ROOM, &format!("pin={JANUS_PIN}")), "Alice").await;
+    alice.leave().await;
+}
+
+#[tokio::test]
+async fn a_room_with_every_publisher_seat_taken_is_full() {
+    let janus = start_janus("full");
+    let link = janus.link(JANUS_ONE_SEAT_ROOM, "");
+    let (alice, _events) = join_ok(&janus, &link, "Alice").await;
+    // Janus counts a publisher once its media is up, which may be a moment after `join` returns: Bob tries
+    // again, for up to 20 s, until he finds the room full.
+    let mut refused = None;
+    for _ in 0..40 {
+        match join(options(&link, "Bob")).await {
+            Ok((bob, _)) => bob.leave().await,
+            Err(error) => {
+                refused = Some(error);
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let error = refused.expect("the room fills up");
+    assert!(matches!(error, CallError::RoomFull), "{error}");
     alice.leave().await;
 }
 
