@@ -278,10 +278,18 @@ fn an_agent_checks_the_microphone_then_is_heard_and_hears_the_other() {
     let peer = finish(peer, Duration::from_secs(60));
     assert!(peer.status.success(), "palabre-cli failed: {}", peer.stderr);
     let recorded = wav_at_48k(&recordings.join(format!("{APP_NAME}.wav")));
-    let (score, _) = best_match(&wav_at_48k(&speech), &recorded);
-    eprintln!("the agent's speech in the peer's recording: correlation {score:.2}");
-    // Unrelated sound scores below 0.1; a debug build on a busy machine conceals a few packets (0.48 seen).
-    assert!(score > 0.3, "the peer's recording holds the agent's speech (correlation {score:.2})");
+    let spoken = wav_at_48k(&speech);
+    let (score, _) = best_match(&spoken, &recorded);
+    // The bar for "unrelated": the same speech played backwards, with the same spectrum and loudness.
+    let backwards: Vec<i16> = spoken.iter().rev().copied().collect();
+    let (unrelated, _) = best_match(&backwards, &recorded);
+    eprintln!("the agent's speech in the peer's recording: correlation {score:.2} (backwards: {unrelated:.2})");
+    // The app's voice processing (noise suppression, gain control) reshapes the waveform, so the score is lower
+    // than through a raw path: 0.27–0.45 seen, against 0.13–0.14 for the speech backwards.
+    assert!(
+        score > 0.2 && score > 1.5 * unrelated,
+        "the peer's recording holds the agent's speech (correlation {score:.2}, backwards {unrelated:.2})"
+    );
     // The peer's tone (440 Hz) comes out of the headset: count its cycles in the loudest second.
     let samples = read_raw_samples(&heard);
     let second = samples.chunks(48_000).max_by_key(|s| s.iter().map(|x| (*x as i64).abs()).sum::<i64>()).expect("sound");
