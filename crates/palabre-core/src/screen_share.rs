@@ -6,6 +6,15 @@
 //! more with a `screen-shares` message. Shares are kept in the order they started.
 
 use crate::permissions::Permission;
+
+/// The id a sharer gives its screen's video track, so that servers and receivers tell it from the camera.
+pub const SCREEN_TRACK_ID: &str = "screen";
+
+/// Whether a track carries a screen share: ours as sent (`screen`), or as a server forwards it under a name of
+/// its own that ends the same way (`7-screen` on Palabre's server).
+pub fn is_screen_track(track_id: &str) -> bool {
+    track_id == SCREEN_TRACK_ID || track_id.ends_with("-screen")
+}
 use crate::{ParticipantId, Role};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -83,6 +92,12 @@ mod tests {
 
     const A: ParticipantId = ParticipantId(1);
     const B: ParticipantId = ParticipantId(2);
+
+    #[test]
+    fn screen_tracks_are_told_from_cameras_by_their_id() {
+        assert!(is_screen_track(SCREEN_TRACK_ID) && is_screen_track("7-screen"));
+        assert!(!is_screen_track("7-video") && !is_screen_track("screenshot"));
+    }
 
     #[test]
     fn only_intervenant_and_up_may_share() {

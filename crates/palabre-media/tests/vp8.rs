@@ -198,3 +198,20 @@ fn codecs_can_move_to_another_thread() {
     .unwrap();
     assert_eq!(decoded.len(), 1);
 }
+
+#[test]
+fn a_still_screen_costs_almost_nothing_after_its_first_frame_in_screen_mode() {
+    let config = Vp8Config { width: 640, height: 360, fps: 5, bitrate_kbps: 300 };
+    let mut encoder = Vp8Encoder::for_screen(config).unwrap();
+    let mut decoder = Vp8Decoder::new().unwrap();
+    let slide = TestPattern::new(640, 360).frame(7);
+    let sizes: Vec<usize> = (0..10)
+        .flat_map(|i| encoder.encode(&slide, i * 200, false).unwrap())
+        .map(|encoded| {
+            assert_eq!(decoder.decode(&encoded.data).unwrap().len(), 1);
+            encoded.data.len()
+        })
+        .collect();
+    assert_eq!(sizes.len(), 10, "one output per input: {sizes:?}");
+    assert!(sizes[9] * 20 < sizes[0], "an unchanged slide is a tiny frame: {sizes:?}");
+}

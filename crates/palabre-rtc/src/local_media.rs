@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use palabre_media::{
-    AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoFrame, Vp8Config, Vp8Encoder, Y4mReader,
+    AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoFrame, Vp8Config, Vp8Encoder, Y4mHeader, Y4mReader,
     FRAME_MS,
 };
 use palabre_net::rtcp::asks_for_keyframe;
@@ -60,13 +60,13 @@ pub struct OpenedSources {
     audio: Option<AudioInput>,
 }
 
-enum VideoInput {
+pub(crate) enum VideoInput {
     Pattern(TestPattern),
     File { reader: Y4mReader<BufReader<File>>, path: PathBuf },
 }
 
 impl VideoInput {
-    fn frame(&mut self, index: u32) -> Result<VideoFrame, CallError> {
+    pub(crate) fn frame(&mut self, index: u32) -> Result<VideoFrame, CallError> {
         match self {
             VideoInput::Pattern(pattern) => Ok(pattern.frame(index)),
             VideoInput::File { reader, path } => {
@@ -104,12 +104,9 @@ pub fn open_sources(
             Vp8Config { width, height, fps, bitrate_kbps: VIDEO_BITRATE_KBPS },
         )),
         VideoSource::File(path) => {
-            let file = File::open(path).map_err(|e| file_error(path, e.into()))?;
-            let mut reader = Y4mReader::new(BufReader::new(file)).map_err(|e| file_error(path, e))?;
-            reader.check_all_frames().map_err(|e| file_error(path, e))?;
-            let header = reader.header();
+            let (input, header) = open_video_file(path)?;
             let config = Vp8Config { width: header.width, height: header.height, fps: header.fps(), bitrate_kbps: VIDEO_BITRATE_KBPS };
-            Some((VideoInput::File { reader, path: path.clone() }, config))
+            Some((input, config))
         }
     };
     let audio = match audio {
@@ -135,6 +132,15 @@ pub fn open_sources(
         }
     };
     Ok(OpenedSources { video, audio })
+}
+
+/// Opens a y4m file and walks it to its end, so that a bad frame is refused now rather than mid-call.
+pub(crate) fn open_video_file(path: &Path) -> Result<(VideoInput, Y4mHeader), CallError> {
+    let file = File::open(path).map_err(|e| file_error(path, e.into()))?;
+    let mut reader = Y4mReader::new(BufReader::new(file)).map_err(|e| file_error(path, e))?;
+    reader.check_all_frames().map_err(|e| file_error(path, e))?;
+    let header = reader.header();
+    Ok((VideoInput::File { reader, path: path.to_owned() }, header))
 }
 
 fn file_error(path: &Path, error: MediaFileError) -> CallError {
