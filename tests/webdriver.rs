@@ -30,9 +30,15 @@ pub struct Display {
 
 impl Display {
     pub fn start() -> Display {
-        // Xvfb picks a free display number itself and writes it once it accepts clients.
+        Display::with_size("1280x800")
+    }
+
+    /// A screen of `size` (WIDTHxHEIGHT), 24-bit colour.
+    pub fn with_size(size: &str) -> Display {
+        // Xvfb picks a free display number itself and writes it once it accepts clients. No reset when the last
+        // client leaves, so that a picture drawn on the root window stays for the screen-sharing tests.
         let mut server = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .args(["-displayfd", "1", "-screen", "0", &format!("{size}x24"), "-nolisten", "tcp", "-noreset"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
