@@ -17,7 +17,12 @@ command -v tauri-driver >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/taur
 cargo build --workspace --bins --locked
 # Calls are real-time: one test at a time, so that two calls never compete for the two cores.
 cargo test --workspace --locked --no-fail-fast -- --test-threads=1
-# The installers (packaging/build-all, then tests/packaging.rs and the policy module under Wine) are not run here
-# yet: since the app links the media crates, build-all's Linux build links the libvpx it built for Windows (see
-# docs/DEPLOYMENT.md, "Known problems"). Run them by hand with packaging/build-all and
-# `cargo test -p palabre-e2e --test packaging -- --ignored --test-threads=1` once that is fixed.
+# The installers: packaging/build-all installs its tools and writes the MSI and the .deb into dist/; then they are
+# checked as IT uses them (tables, a silent install under Wine, dpkg -i here).
+packaging/build-all
+# The policy module as built for Windows, under Wine: its unit tests, and show-policy, which the MSI test runs after
+# installing with policy properties to see what Palabre reads from the registry.
+export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$PWD/packaging/windows/wine/run"
+cargo test -p palabre-policy --locked --target x86_64-pc-windows-gnu
+cargo build -p palabre-policy --locked --target x86_64-pc-windows-gnu --example show-policy
+cargo test -p palabre-e2e --test packaging --locked -- --ignored --test-threads=1

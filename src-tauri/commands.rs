@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
 
-use crate::device_check::{self, Devices, MeterSlot};
+use crate::device_check::{self, DeviceChecks, Devices};
 use crate::diagnostics;
 use crate::hosting::{HostedRoom, Hosting};
 use crate::launch::LaunchLink;
@@ -176,6 +176,8 @@ pub async fn host_meeting<R: Runtime>(
 
 /// Joins a meeting; the video of everyone in it then flows through `video` (see `video_channel`).
 #[tauri::command]
+// A command's arguments are the states it uses and the fields the window sends by name: there is no struct to fold.
+#[allow(clippy::too_many_arguments)]
 pub async fn join_meeting<R: Runtime>(
     app: AppHandle<R>,
     meeting: State<'_, Meeting>,
@@ -183,7 +185,7 @@ pub async fn join_meeting<R: Runtime>(
     launch: State<'_, LaunchLink>,
     settings: State<'_, SettingsStore>,
     policy: State<'_, Policy>,
-    meter: State<'_, MeterSlot>,
+    checks: State<'_, DeviceChecks>,
     target: JoinTarget,
     name: String,
     camera_on: bool,
@@ -192,8 +194,8 @@ pub async fn join_meeting<R: Runtime>(
     speaker: Option<String>,
     video: Channel,
 ) -> Result<MeetingView, Problem> {
-    // The pre-join meter holds the microphone the call is about to open.
-    meter.stop().await;
+    // The pre-join checks hold the camera and microphone the call is about to open.
+    checks.stop_all().await;
     let devices = DeviceChoice { microphone, speaker };
     let text = match target {
         JoinTarget::Link { text } => text,
@@ -321,15 +323,27 @@ pub fn devices() -> Result<Devices, Problem> {
 #[tauri::command]
 pub async fn start_mic_meter<R: Runtime>(
     app: AppHandle<R>,
-    meter: State<'_, MeterSlot>,
+    checks: State<'_, DeviceChecks>,
     id: Option<String>,
 ) -> Result<(), Problem> {
-    Ok(meter.start(app, id).await?)
+    Ok(checks.start_meter(app, id).await?)
 }
 
 #[tauri::command]
-pub async fn stop_mic_meter(meter: State<'_, MeterSlot>) -> Result<(), Problem> {
-    meter.stop().await;
+pub async fn stop_mic_meter(checks: State<'_, DeviceChecks>) -> Result<(), Problem> {
+    checks.stop_meter().await;
+    Ok(())
+}
+
+/// Shows our camera on the pre-join screen: its encoded frames flow through `video` as a call's do.
+#[tauri::command]
+pub async fn start_camera_preview(checks: State<'_, DeviceChecks>, video: Channel) -> Result<(), Problem> {
+    Ok(checks.start_preview(video).await?)
+}
+
+#[tauri::command]
+pub async fn stop_camera_preview(checks: State<'_, DeviceChecks>) -> Result<(), Problem> {
+    checks.stop_preview().await;
     Ok(())
 }
 

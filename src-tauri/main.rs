@@ -59,7 +59,7 @@ fn main() {
         .manage(launch)
         .manage(meeting::Meeting::default())
         .manage(hosting::Hosting::default())
-        .manage(device_check::MeterSlot::default())
+        .manage(device_check::DeviceChecks::default())
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::parse_link,
@@ -77,6 +77,8 @@ fn main() {
             commands::devices,
             commands::start_mic_meter,
             commands::stop_mic_meter,
+            commands::start_camera_preview,
+            commands::stop_camera_preview,
             commands::play_test_sound,
         ])
         .run(tauri::generate_context!());

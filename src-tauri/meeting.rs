@@ -5,11 +5,11 @@
 //! someone (event `meeting-event`), and encoded video through the channel it passed to `join_meeting`.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use palabre_core::conference::Change;
 use palabre_core::{Link, ParticipantId};
-use palabre_rtc::{join_with, AudioSource, Call, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VideoSource};
+use palabre_rtc::{join_with, AudioSource, Call, CallEvent, CallOptions, MediaOptions, SpeakerChoice};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, Runtime};
@@ -17,15 +17,16 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
-use crate::device_check;
+use crate::device_check::{self, CAMERA};
 use crate::video_channel;
-use crate::view::MeetingView;
+use crate::view::{Measured, MeetingView};
 
 /// How often the view is refreshed when nothing happens, for the clock and the connection indicator.
 const REFRESH: Duration = Duration::from_secs(1);
 
-/// Our camera until the device layer lands: a moving test pattern, which the pre-join screen says it is.
-const CAMERA: VideoSource = VideoSource::TestPattern { width: 640, height: 360, fps: 30 };
+/// How often who is speaking is looked at; the view is sent again only when that changed. Fast enough that the
+/// highlight follows a conversation.
+const SPEAKERS_CHECK: Duration = Duration::from_millis(200);
 
 /// What the user chose before joining.
 pub struct JoinRequest {
@@ -89,13 +90,16 @@ impl Meeting {
             video: CAMERA,
             audio,
             accept_unmute_requests: false,
+            audio_muted: !request.microphone_on,
+            video_muted: !request.camera_on,
         };
         let (call, events) = join_with(options, MediaOptions { record_dir: None, speaker }).await?;
-        call.set_video_muted(!request.camera_on);
-        call.set_audio_muted(!request.microphone_on);
         let call = Arc::new(call);
         let tasks = vec![
-            tokio::spawn(video_channel::forward(call.video_feed(), video)),
+            tokio::spawn({
+                let mut frames = call.video_feed();
+                async move { video_channel::forward(&mut frames, video).await }
+            }),
             tokio::spawn(pump(app, call.clone(), room.clone(), events)),
         ];
         let view = view_of(&call, &room).await;
@@ -123,6 +127,7 @@ impl Meeting {
     /// Leaves the meeting, if there is one: the others see us go at once.
     pub async fn leave(&self) {
         let Some(active) = self.active.lock().await.take() else { return };
+        let started = std::time::Instant::now();
         for task in active.tasks {
             task.abort();
             // Aborted tasks drop their handle on the call only once they have stopped.
@@ -132,6 +137,7 @@ impl Meeting {
             Ok(call) => call.leave().await,
             Err(_) => tracing::warn!("the call is still in use; it ends when the last user lets go"),
         }
+        tracing::info!(room = %active.room, ms = started.elapsed().as_millis(), "left the meeting");
     }
 }
 
@@ -156,23 +162,49 @@ fn sound_for(choice: DeviceChoice) -> (AudioSource, SpeakerChoice) {
 }
 
 async fn view_of(call: &Call, room: &str) -> MeetingView {
-    let round_trip_ms = call.round_trip_ms().await;
+    view_with(call, room, call.round_trip_ms().await)
+}
+
+fn view_with(call: &Call, room: &str, round_trip_ms: Option<f64>) -> MeetingView {
     let now = call.elapsed_ms();
     let stats = call.stats();
-    call.conference(|conference| MeetingView::new(room.to_owned(), conference, &stats, round_trip_ms, now))
+    let measured = Measured { round_trip_ms, speakers: stats.speakers(Instant::now()) };
+    call.conference(|conference| MeetingView::new(room.to_owned(), conference, &stats, &measured, now))
+}
+
+/// Why the pump looks at the call again.
+enum Wake {
+    Event(CallEvent),
+    Refresh,
+    SpeakersCheck,
 }
 
 /// Turns the call's events into views and announcements for the window, until the call ends.
 async fn pump<R: Runtime>(app: AppHandle<R>, call: Arc<Call>, room: String, mut events: UnboundedReceiver<CallEvent>) {
     let mut refresh = tokio::time::interval(REFRESH);
-    let mut before = view_of(&call, &room).await;
+    let mut speakers_check = tokio::time::interval(SPEAKERS_CHECK);
+    // Measured once a second, on the refresh: asking the peer connection for its statistics on every event
+    // would cost most when the meeting is busiest.
+    let mut round_trip_ms = call.round_trip_ms().await;
+    let mut before = view_with(&call, &room, round_trip_ms);
     loop {
-        let event = tokio::select! {
-            event = events.recv() => event,
-            _ = refresh.tick() => None,
+        let wake = tokio::select! {
+            event = events.recv() => match event {
+                Some(event) => Wake::Event(event),
+                // The call's driver is gone (its last word was `Ended`): nothing more will change.
+                None => return,
+            },
+            _ = refresh.tick() => Wake::Refresh,
+            _ = speakers_check.tick() => Wake::SpeakersCheck,
         };
-        let after = view_of(&call, &room).await;
-        if let Some(event) = event {
+        if matches!(wake, Wake::Refresh) {
+            round_trip_ms = call.round_trip_ms().await;
+        }
+        let after = view_with(&call, &room, round_trip_ms);
+        if matches!(wake, Wake::SpeakersCheck) && speakers_of(&after) == speakers_of(&before) {
+            continue;
+        }
+        if let Wake::Event(event) = wake {
             let ended = matches!(event, CallEvent::Ended(_));
             if let Some(announcement) = announce(event, &before, &after) {
                 let _ = app.emit("meeting-event", announcement);
@@ -185,6 +217,10 @@ async fn pump<R: Runtime>(app: AppHandle<R>, call: Arc<Call>, room: String, mut 
         let _ = app.emit("meeting-view", &after);
         before = after;
     }
+}
+
+fn speakers_of(view: &MeetingView) -> Vec<u64> {
+    view.others.iter().filter(|person| person.speaking).map(|person| person.id).collect()
 }
 
 /// What is worth telling the user about `event`, given the window before and after it.

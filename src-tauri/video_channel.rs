@@ -42,7 +42,7 @@ pub fn encode(frame: &EncodedVideo) -> Vec<u8> {
 ///
 /// When the webview falls behind, frames are lost; a VP8 delta frame needs the frames before it, so each stream
 /// then waits for its next keyframe rather than showing a smeared picture.
-pub async fn forward(mut frames: Receiver<EncodedVideo>, channel: Channel) {
+pub async fn forward(frames: &mut Receiver<EncodedVideo>, channel: Channel) {
     let mut streams: HashSet<VideoOrigin> = HashSet::new();
     let mut waiting_for_keyframe: HashSet<VideoOrigin> = HashSet::new();
     loop {

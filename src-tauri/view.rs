@@ -4,7 +4,7 @@
 //! Everything here is text the webview puts into text nodes. Nothing secret crosses: no link, token or PIN.
 
 use palabre_core::chat_text::{segments, Segment};
-use palabre_core::{ChatEntry, Conference, Millis, Participant, Permission, Role};
+use palabre_core::{ChatEntry, Conference, Millis, Participant, ParticipantId, Permission, Role};
 use palabre_rtc::CallStats;
 use serde::Serialize;
 
@@ -36,6 +36,15 @@ pub struct PersonView {
     /// 1 for the first hand raised; absent when the hand is down.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hand_position: Option<usize>,
+    /// Heard speaking just now: their tile is highlighted.
+    pub speaking: bool,
+}
+
+/// What the engine measured just now, which the conference model does not know.
+#[derive(Debug, Default)]
+pub struct Measured {
+    pub round_trip_ms: Option<f64>,
+    pub speakers: Vec<ParticipantId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -117,7 +126,7 @@ impl QualityLevel {
 }
 
 impl MeetingView {
-    pub fn new(room: String, conference: &Conference, stats: &CallStats, round_trip_ms: Option<f64>, now: Millis) -> Self {
+    pub fn new(room: String, conference: &Conference, stats: &CallStats, measured: &Measured, now: Millis) -> Self {
         let hand_queue: Vec<u64> = conference.hand_queue().iter().map(|id| id.0).collect();
         let person = |p: &Participant| PersonView {
             id: p.info.id.0,
@@ -126,6 +135,7 @@ impl MeetingView {
             microphone_on: !p.audio_muted,
             camera_on: !p.video_muted,
             hand_position: hand_queue.iter().position(|id| *id == p.info.id.0).map(|i| i + 1),
+            speaking: measured.speakers.contains(&p.info.id),
         };
         let me = conference.me();
         let my_id = me.map(|m| m.info.id);
@@ -139,7 +149,7 @@ impl MeetingView {
             lobby: conference.lobby().iter().map(|info| LobbyEntry { id: info.id.0, name: info.name.clone() }).collect(),
             hand_queue,
             elapsed_ms: conference.elapsed(now),
-            quality: Quality::measure(stats, round_trip_ms),
+            quality: Quality::measure(stats, measured.round_trip_ms),
             may: Abilities {
                 speak: may(Permission::Speak),
                 present: may(Permission::Present),
@@ -218,7 +228,7 @@ mod tests {
 
     #[test]
     fn view_lists_people_roles_and_what_we_may_do() {
-        let view = MeetingView::new("Salle".into(), &meeting(), &CallStats::default(), None, 5_000);
+        let view = MeetingView::new("Salle".into(), &meeting(), &CallStats::default(), &Measured::default(), 5_000);
         let me = view.me.as_ref().expect("we are in");
         assert_eq!(me.name, "Marie Dupont (Mairie)");
         assert_eq!(view.others.len(), 1);
@@ -233,10 +243,18 @@ mod tests {
     fn raised_hand_shows_its_place_in_the_queue() {
         let mut conference = meeting();
         conference.handle(relayed(2, AppMessage::Hand { raised: true }), 100);
-        let view = MeetingView::new("Salle".into(), &conference, &CallStats::default(), None, 200);
+        let view = MeetingView::new("Salle".into(), &conference, &CallStats::default(), &Measured::default(), 200);
         assert_eq!(view.hand_queue, [2]);
         assert_eq!(view.me.unwrap().hand_position, Some(1));
         assert_eq!(view.others[0].hand_position, None);
+    }
+
+    #[test]
+    fn those_heard_just_now_are_marked_speaking() {
+        let measured = Measured { round_trip_ms: None, speakers: vec![ParticipantId(1)] };
+        let view = MeetingView::new("Salle".into(), &meeting(), &CallStats::default(), &measured, 10);
+        assert!(view.others[0].speaking, "Paul is heard");
+        assert!(!view.me.unwrap().speaking);
     }
 
     #[test]
@@ -244,7 +262,7 @@ mod tests {
         let mut conference = meeting();
         let text = "Voir https://ex.fr/a et \\\\srv\\share".to_string();
         conference.handle(relayed(2, AppMessage::Chat { text, to: None }), 10);
-        let view = MeetingView::new("Salle".into(), &conference, &CallStats::default(), None, 20);
+        let view = MeetingView::new("Salle".into(), &conference, &CallStats::default(), &Measured::default(), 20);
         let line = serde_json::to_value(&view.chat[0]).unwrap();
         assert_eq!(line["mine"], true);
         assert_eq!(

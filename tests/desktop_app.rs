@@ -44,13 +44,22 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
     app.screenshot(&shots.join("desktop-1-home.png"));
     app.click(&app.wait_for("#link-continue", Duration::from_secs(5)));
 
-    // Pre-join: the name, then enter.
+    // Pre-join: our own picture as the others will see it, the name, then enter.
+    wait_for(Duration::from_secs(20), "our camera's preview drawn", || {
+        let frames = app.script("const c = document.getElementById('camera-preview'); return Number(c?.dataset.frames || 0)");
+        (frames.as_i64().unwrap_or(0) >= 10).then_some(())
+    });
     enter_as(&app, APP_NAME, Some(&shots.join("desktop-2-prejoin.png")));
 
     // The call: the peer's tile draws decoded frames (WebCodecs, in the webview), and so does our own preview.
     wait_for_video(&app);
     let caption = app.text(&app.wait_for("#tiles .tile:not([data-stream='self']) figcaption", Duration::from_secs(5)));
     assert!(caption.starts_with(PEER_NAME), "the peer's tile is captioned with their name: {caption:?}");
+    // The peer's tone is heard: their tile shows them speaking, ours does not.
+    wait_for(Duration::from_secs(10), "the peer's tile marked speaking", || {
+        app.find("#tiles .tile.speaking:not([data-stream='self'])").map(|_| ())
+    });
+    assert!(app.find("#tiles .tile.speaking[data-stream='self']").is_none(), "we are not heard by ourselves");
 
     // The chat history from before we came is there.
     wait_for(Duration::from_secs(10), "the peer's chat message", || {
@@ -112,7 +121,7 @@ fn an_agent_joins_sees_the_other_raises_a_hand_and_chats_by_keyboard() {
     let title = app.wait_for("#prejoin-title", Duration::from_secs(10));
     assert_eq!(app.text(&title), "Before entering “Cellule”");
     // The name is remembered too: enter at once, with the link from the keyring.
-    app.click(&app.wait_for("#join", Duration::from_secs(5)));
+    enter(&app);
     app.wait_for("#tiles", Duration::from_secs(20));
     app.click(&app.wait_for("#leave", Duration::from_secs(5)));
     app.wait_for("#link-input", Duration::from_secs(10));
@@ -152,6 +161,61 @@ fn an_agent_hosts_a_meeting_on_this_computer_and_a_guest_joins_with_its_link() {
     assert_eq!(host["name"], "Cellule de crise (Préfecture)");
     assert_eq!(host["role"], "animateur", "the app's own room makes its user the animateur");
     assert!(host["video_frames_decoded"].as_u64().unwrap_or(0) > 30, "the guest sees the host: {host}");
+}
+
+/// What goes wrong before a call, as an agent meets it: a mangled link, a room whose link the keyring no longer
+/// has, a server that is gone. Each is explained in the window's language, and nothing typed is lost.
+#[test]
+fn a_bad_link_a_lost_room_and_a_server_gone_are_explained_and_nothing_typed_is_lost() {
+    let dir = temp_dir("desktop-problems");
+    let home = dir.join("home");
+    // A room remembered from an earlier session whose link is not in this desktop's (new) keyring.
+    let config = home.join("config/fr.palabre.app");
+    std::fs::create_dir_all(&config).expect("config dir");
+    let settings = serde_json::json!({
+        "name": APP_NAME,
+        "language": "fr",
+        "recent": [{ "id": "192.0.2.1:7443/Ancienne", "room": "Ancienne", "server": "192.0.2.1:7443", "joined_at": 1 }],
+    });
+    std::fs::write(config.join("settings.json"), settings.to_string()).expect("settings written");
+    let desktop = Desktop::start(&home);
+    let app = AppSession::start(&binary("palabre"), &[], &desktop);
+    let shots = artifacts();
+
+    // A link cut when copied from a mail: the home screen says what is wrong and keeps the text to fix.
+    let field = app.wait_for("#link-input", Duration::from_secs(30));
+    let mangled = "palabre://mairie.example:7443/Cellule?token=";
+    app.type_into(&field, mangled);
+    app.click(&app.wait_for("#link-continue", Duration::from_secs(5)));
+    let code = wait_for(Duration::from_secs(10), "the link's problem", || problem_code(&app, "#result"));
+    assert_eq!(code, "missing-token", "the link's problem is named");
+    assert!(!app.text(&app.wait_for("#result .problem", Duration::from_secs(5))).is_empty(), "in words");
+    let kept = app.script("return document.getElementById('link-input').value");
+    assert_eq!(kept, mangled, "the pasted text stays in the field");
+    app.screenshot(&shots.join("desktop-problem-link.png"));
+
+    // The remembered room whose link is lost: the agent is told to paste the link again.
+    app.click(&app.wait_for("#recent-join-0", Duration::from_secs(5)));
+    enter(&app);
+    let code = wait_for(Duration::from_secs(10), "the lost room's problem", || problem_code(&app, "#join-status"));
+    assert_eq!(code, "recent-room-lost");
+    app.click(&app.wait_for("#prejoin-back", Duration::from_secs(5)));
+
+    // A good link to a server that has gone: the join fails in words, and the name typed is still there.
+    let server = Server::start("Cellule", &dir.join("server"));
+    let link = server.guest_link.clone();
+    drop(server);
+    let field = app.wait_for("#link-input", Duration::from_secs(10));
+    app.script("document.getElementById('link-input').value = ''");
+    app.type_into(&field, &link);
+    app.click(&app.wait_for("#link-continue", Duration::from_secs(5)));
+    app.wait_for("#prejoin-title", Duration::from_secs(10));
+    enter(&app);
+    let code = wait_for(Duration::from_secs(60), "the join's problem", || problem_code(&app, "#join-status"));
+    assert_eq!(code, "unreachable");
+    let name = app.script("return document.getElementById('name-input').value");
+    assert_eq!(name, APP_NAME, "the name stays in the field");
+    app.screenshot(&shots.join("desktop-problem-unreachable.png"));
 }
 
 /// Sound for real, under a PulseAudio server of the test's own: the pre-join meter moves when someone speaks into
@@ -204,7 +268,7 @@ fn an_agent_checks_the_microphone_then_is_heard_and_hears_the_other() {
     // In the call: speak again, and listen to the headset.
     let heard = dir.join("headset.raw");
     let mut listening = pulse.record_raw("agent_headset.monitor", &heard);
-    app.click(&app.wait_for("#join", Duration::from_secs(5)));
+    enter(&app);
     wait_for_video(&app);
     pulse.play("agent_mic_feed", &speech);
     pulse.play("agent_mic_feed", &speech);
@@ -226,13 +290,28 @@ fn an_agent_checks_the_microphone_then_is_heard_and_hears_the_other() {
 }
 
 /// Pre-join: types the name and enters; saves a screenshot of the screen on the way if asked.
+/// The engine's code for the problem shown in `section` (it sits in a closed "details" element, so read it from
+/// the document rather than as rendered text).
+fn problem_code(app: &AppSession, section: &str) -> Option<String> {
+    let code = app.script(&format!("const c = document.querySelector('{section} code'); return c ? c.textContent : null"));
+    code.as_str().map(str::to_string)
+}
+
 fn enter_as(app: &AppSession, name: &str, screenshot: Option<&std::path::Path>) {
     let field = app.wait_for("#name-input", Duration::from_secs(10));
     app.type_into(&field, name);
     if let Some(path) = screenshot {
         app.screenshot(path);
     }
-    app.click(&app.wait_for("#join", Duration::from_secs(5)));
+    enter(app);
+}
+
+/// Enters the keyboard's way: Enter in the name field. (A click can land beside the button when the device list
+/// arrives and moves it.)
+fn enter(app: &AppSession) {
+    app.wait_for("#name-input", Duration::from_secs(10));
+    app.script("document.getElementById('name-input').focus()");
+    app.press_key("\u{E007}");
 }
 
 /// Waits until the other participant's tile and our own preview have drawn frames decoded by WebCodecs.

@@ -37,17 +37,11 @@ impl Display {
     pub fn with_size(size: &str) -> Display {
         // Xvfb picks a free display number itself and writes it once it accepts clients. No reset when the last
         // client leaves, so that a picture drawn on the root window stays for the screen-sharing tests.
-        let mut server = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", &format!("{size}x24"), "-nolisten", "tcp", "-noreset"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts (Debian package xvfb)");
-        let mut number = String::new();
-        let stdout = server.stdout.take().expect("stdout");
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut number).expect("Xvfb's display number");
-        assert!(!number.trim().is_empty(), "Xvfb did not start");
-        Display { name: format!(":{}", number.trim()), _server: Process(server) }
+        let mut command = Command::new("Xvfb");
+        command.args(["-displayfd", "1", "-screen", "0", &format!("{size}x24"), "-nolisten", "tcp", "-noreset"]);
+        let (server, number) = spawn_announcing(command, "Xvfb (Debian package xvfb)");
+        assert!(!number.is_empty(), "Xvfb did not start");
+        Display { name: format!(":{number}"), _server: server }
     }
 }
 
@@ -59,17 +53,25 @@ pub struct SessionBus {
 
 impl SessionBus {
     pub fn start() -> SessionBus {
-        let mut daemon = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon starts (Debian package dbus)");
-        let mut line = String::new();
-        let stdout = daemon.stdout.take().expect("stdout");
-        std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("the bus address");
-        SessionBus { address: line.trim().to_string(), _daemon: Process(daemon) }
+        let mut command = Command::new("dbus-daemon");
+        command.args(["--session", "--nofork", "--print-address"]);
+        let (daemon, address) = spawn_announcing(command, "dbus-daemon (Debian package dbus)");
+        SessionBus { address, _daemon: daemon }
     }
+}
+
+/// Starts a daemon that announces where it can be reached on its first line of output, and returns that line.
+fn spawn_announcing(mut command: Command, what: &str) -> (Process, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what} does not start: {e}"));
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
+        .unwrap_or_else(|e| panic!("{what} says nothing: {e}"));
+    (Process(child), line.trim().to_string())
 }
 
 /// The desktop's keyring (GNOME Keyring's Secret Service on the test's bus), created and unlocked as a login

@@ -38,11 +38,8 @@ export const shell = {
   parseLink: (text: string) => call<LinkSummary>("parse_link", { text }),
   launchLink: () => call<LinkSummary | null>("launch_link"),
   hostMeeting: () => call<HostedRoom>("host_meeting"),
-  joinMeeting: (choice: JoinChoice, onVideo: (frame: ArrayBuffer) => void) => {
-    const video = new Channel<ArrayBuffer>();
-    video.onmessage = onVideo;
-    return call<MeetingView>("join_meeting", { ...choice, video });
-  },
+  joinMeeting: (choice: JoinChoice, onVideo: (frame: ArrayBuffer) => void) =>
+    call<MeetingView>("join_meeting", { ...choice, video: videoChannel(onVideo) }),
   leaveMeeting: () => call<void>("leave_meeting"),
   meetingView: () => call<MeetingView | null>("meeting_view"),
   act: (action: MeetingAction) => call<void>("act", { action }),
@@ -55,7 +52,17 @@ export const shell = {
   startMicMeter: (id: string | null) => call<void>("start_mic_meter", { id }),
   stopMicMeter: () => call<void>("stop_mic_meter"),
   playTestSound: (id: string | null) => call<void>("play_test_sound", { id }),
+  startCameraPreview: (onVideo: (frame: ArrayBuffer) => void) =>
+    call<void>("start_camera_preview", { video: videoChannel(onVideo) }),
+  stopCameraPreview: () => call<void>("stop_camera_preview"),
 };
+
+/** Where the shell sends encoded video (see video-wire.ts): raw bytes, never JSON. */
+function videoChannel(onVideo: (frame: ArrayBuffer) => void): Channel<ArrayBuffer> {
+  const video = new Channel<ArrayBuffer>();
+  video.onmessage = onVideo;
+  return video;
+}
 
 export function onMeetingView(handler: (view: MeetingView) => void): Promise<UnlistenFn> {
   return listen<MeetingView>("meeting-view", (event) => handler(event.payload));

@@ -80,21 +80,37 @@ async function home(problem?: Problem) {
 }
 
 function prepare(target: JoinTarget, room: string, _summary: LinkSummary | null) {
-  show(new PrejoinScreen(ui, target, room, rememberedName, { join, back: () => void home() }));
+  show(new PrejoinScreen(ui, target, room, rememberedName, { join, back: () => void home(), startPreview, stopPreview }));
+}
+
+function drawVideo(buffer: ArrayBuffer) {
+  const frame = readFrame(buffer);
+  if (frame) {
+    video.push(frame);
+  }
+}
+
+async function startPreview(canvas: HTMLCanvasElement) {
+  if ((await video.probe()) !== "yes") {
+    return;
+  }
+  video.attach("self", canvas);
+  await shell.startCameraPreview(drawVideo);
+}
+
+async function stopPreview() {
+  await shell.stopCameraPreview();
 }
 
 async function join(choice: JoinChoice): Promise<Problem | null> {
   rememberedName = choice.name;
   remember({ name: choice.name });
   await video.probe();
+  // Our picture in the call starts afresh from the pre-join preview's, with its own keyframe and count.
+  video.retain(new Set());
   let view;
   try {
-    view = await shell.joinMeeting(choice, (buffer) => {
-      const frame = readFrame(buffer);
-      if (frame) {
-        video.push(frame);
-      }
-    });
+    view = await shell.joinMeeting(choice, drawVideo);
   } catch (problem) {
     return problem as Problem;
   }

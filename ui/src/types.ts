@@ -10,6 +10,8 @@ export interface Person {
   microphone_on: boolean;
   camera_on: boolean;
   hand_position?: number;
+  /** Heard speaking just now. */
+  speaking: boolean;
 }
 
 export type ChatPart = { kind: "text"; text: string } | { kind: "link"; text: string };

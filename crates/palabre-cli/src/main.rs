@@ -86,6 +86,12 @@ struct JoinArgs {
     /// Unmute at once when a moderator asks (a person would be asked).
     #[arg(long)]
     accept_unmute_requests: bool,
+    /// Enter with the microphone off: nothing is sent until `--do SECS:unmute`.
+    #[arg(long)]
+    muted: bool,
+    /// Enter with the camera off: nothing is sent until `--do SECS:camera-on`.
+    #[arg(long)]
+    camera_off: bool,
     /// Share a whole screen: an X11 display such as :99 (default: $DISPLAY). Sharing starts at join, or at the
     /// first --do SECS:share if there is one; --do SECS:stop-share stops it. Needs the intervenant role or above.
     #[arg(long, value_name = "DISPLAY", num_args = 0..=1, conflicts_with = "screen_file")]
@@ -202,6 +208,8 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         video,
         audio,
         accept_unmute_requests: args.accept_unmute_requests,
+        audio_muted: args.muted,
+        video_muted: args.camera_off,
     };
     let media = MediaOptions { record_dir: args.record.clone(), speaker };
     // --duration bounds the whole run, a wait in the lobby included.

@@ -37,6 +37,10 @@ pub struct CallOptions {
     pub audio: AudioSource,
     /// Unmute at once when a moderator asks (for bots and tests; a person is asked in the UI).
     pub accept_unmute_requests: bool,
+    /// Enter with the microphone or the camera off (the pre-join choice): not one frame of it leaves before
+    /// the user turns it on, and the others see it off from the start.
+    pub audio_muted: bool,
+    pub video_muted: bool,
 }
 
 /// Where received media goes besides the stats ([`join_with`]); the default only counts it.
@@ -124,7 +128,11 @@ pub async fn join_with(
     let (events_tx, events) = mpsc::unbounded_channel();
     let (actions, actions_rx) = mpsc::unbounded_channel();
     let conference = Arc::new(Mutex::new(Conference::new()));
-    let local = Arc::new(LocalState::default());
+    let local = Arc::new(LocalState {
+        audio_muted: options.audio_muted.into(),
+        video_muted: options.video_muted.into(),
+        ..LocalState::default()
+    });
     let video = VideoFeed::new();
     let screen_counters = Arc::new(ScreenCounters::default());
 
@@ -142,6 +150,10 @@ pub async fn join_with(
         screen: ScreenSending::new(screen_counters.clone()),
         screen_recordings: HashMap::new(),
     };
+    if options.audio_muted || options.video_muted {
+        // Told after the welcome, which the driver handles first.
+        let _ = actions.send(Action::MediaState);
+    }
     let mut tasks = vec![tokio::spawn(driver.run(room_events, actions_rx))];
     // A device that fails mid-call is told to the user; the call goes on.
     let (notices, problem_stats) = (events_tx.clone(), stats.clone());

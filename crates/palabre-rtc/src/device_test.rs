@@ -1,8 +1,10 @@
-//! The pre-join device test the app shows: which devices there are, a live level meter for a microphone,
-//! and a short sound on a speaker. Nothing here joins a call.
+//! The pre-join device test the app shows: which devices there are, our camera as the others will see it, a
+//! live level meter for a microphone, and a short sound on a speaker. Nothing here joins a call.
 //!
 //! ```ignore
 //! let devices = palabre_rtc::device_test::devices()?;            // ids and names for the pickers
+//! let mut preview = palabre_rtc::device_test::camera_preview(&camera)?;   // None without a camera
+//! while let Ok(frame) = preview.frames.recv().await { /* decode, draw */ } // drop `preview` to stop
 //! let mut meter = palabre_rtc::device_test::mic_level_meter(Some(&id))?;
 //! while let Some(dbfs) = meter.levels.recv().await { /* draw */ } // every 100 ms; drop `meter` to stop
 //! palabre_rtc::device_test::play_test_sound(Some(&speaker_id)).await?;
@@ -12,9 +14,12 @@ use std::time::Duration;
 
 use palabre_devices::{audio_devices, open_microphone, open_speaker, AudioDevices, Microphone};
 use palabre_media::{level_dbfs, test_sound, AudioFrame, FRAME_MS, SILENCE_DBFS};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::task::JoinHandle;
 
 use crate::error::CallError;
+use crate::local_media::{start_preview, VideoSource};
+use crate::video_feed::{EncodedVideo, VideoFeed};
 
 /// Frames (20 ms) per meter reading: 100 ms, as fast as an eye follows.
 const FRAMES_PER_READING: usize = 5;
@@ -22,6 +27,31 @@ const FRAMES_PER_READING: usize = 5;
 /// The microphones and speakers, with the ids the other calls take.
 pub fn devices() -> Result<AudioDevices, CallError> {
     Ok(audio_devices()?)
+}
+
+/// Our video, encoded as a call sends it (VP8 at the call's size and rate), so that a renderer that draws the call
+/// draws the preview the same way. Dropping it stops the camera.
+pub struct CameraPreview {
+    pub frames: broadcast::Receiver<EncodedVideo>,
+    /// Device problems after opening (unplugged), in words.
+    pub problems: mpsc::UnboundedReceiver<String>,
+    task: JoinHandle<Result<(), CallError>>,
+}
+
+impl Drop for CameraPreview {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts previewing `video` (a camera, or what stands in for one); `None` when it is [`VideoSource::None`].
+/// A source that cannot be opened is the same error a call would give, before any call.
+pub fn camera_preview(video: &VideoSource) -> Result<Option<CameraPreview>, CallError> {
+    let feed = VideoFeed::new();
+    // Subscribed before the first frame, which is the keyframe a decoder needs to start.
+    let frames = feed.subscribe();
+    let (problems_tx, problems) = mpsc::unbounded_channel();
+    Ok(start_preview(video, feed, problems_tx)?.map(|task| CameraPreview { frames, problems, task }))
 }
 
 /// A microphone being metered; dropping it closes the microphone.

@@ -195,12 +195,25 @@ pub fn start_sources(
     let mut tasks = Vec::new();
     if let (Some(track), Some((input, config))) = (&tracks.video, sources.video) {
         let keyframe_requested = tracks.keyframe_requested.clone();
-        tasks.push(tokio::spawn(send_video(track.clone(), input, config, keyframe_requested, state.clone(), feed)));
+        tasks.push(tokio::spawn(send_video(Some(track.clone()), input, config, keyframe_requested, state.clone(), feed)));
     }
     if let (Some(track), Some(input)) = (&tracks.audio, sources.audio) {
         tasks.push(tokio::spawn(send_audio(track.clone(), input, state)));
     }
     tasks
+}
+
+/// Encodes `video` as a call sends it, for `feed`'s renderers only: the pre-join preview shows what the others
+/// will see. The task runs until aborted; `None` when there is no video source. Device problems go to `problems`.
+pub(crate) fn start_preview(
+    video: &VideoSource,
+    feed: VideoFeed,
+    problems: mpsc::UnboundedSender<String>,
+) -> Result<Option<JoinHandle<Result<(), CallError>>>, CallError> {
+    let Some((input, config)) = open_sources(video, &AudioSource::None, problems)?.video else {
+        return Ok(None);
+    };
+    Ok(Some(tokio::spawn(send_video(None, input, config, Arc::default(), Arc::default(), feed))))
 }
 
 /// Reads a sender's RTCP: keyframe requests raise `flag`. Reading also keeps the sender's interceptors working.
@@ -214,8 +227,9 @@ pub fn watch_keyframe_requests(sender: Arc<RTCRtpSender>, flag: Arc<AtomicBool>)
     });
 }
 
+/// Paces, encodes and hands out our video: to the renderers of `feed`, and to `track` when there is a call.
 async fn send_video(
-    track: Arc<TrackLocalStaticSample>,
+    track: Option<Arc<TrackLocalStaticSample>>,
     mut input: VideoInput,
     config: Vp8Config,
     keyframe_requested: Arc<AtomicBool>,
@@ -240,6 +254,7 @@ async fn send_video(
             state.bytes_sent.fetch_add(encoded.data.len() as u64, Ordering::Relaxed);
             let data = Bytes::from(encoded.data);
             feed.publish(VideoOrigin::Local, data.clone());
+            let Some(track) = &track else { continue };
             let sample = Sample { data, duration: frame_duration, ..Default::default() };
             if track.write_sample(&sample).await.is_err() {
                 return Ok(());

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use palabre_core::screen_share::is_screen_track;
 use palabre_core::ParticipantId;
-use palabre_media::{read_frame_number, OpusDecoder, Vp8Decoder};
+use palabre_media::{level_dbfs, read_frame_number, OpusDecoder, Vp8Decoder};
 use tracing::Instrument;
 use webrtc::media::io::sample_builder::SampleBuilder;
 use webrtc::util::MarshalSize;
@@ -22,7 +22,7 @@ use crate::adapter::KeyframeRequester;
 use crate::audio_sequence::{Arrival, AudioSequence};
 use crate::recording::Recording;
 use palabre_media::PlayoutMixer;
-use crate::stats::{CallStats, RemoteMedia};
+use crate::stats::{CallStats, RemoteMedia, VOICE_DBFS};
 use crate::video_feed::{VideoFeed, VideoOrigin};
 
 /// Where one remote track's media goes besides the stats.
@@ -166,10 +166,14 @@ async fn receive_audio(
         match decoder.decode(&packet.payload) {
             Ok(frame) => {
                 let now = Instant::now();
+                let voiced = level_dbfs(&frame) > VOICE_DBFS;
                 with_remote(stats, owner, |remote| {
                     remote.audio_frames_decoded += 1;
                     remote.audio_frames_repaired += repaired.len() as u64;
                     remote.first_audio_at.get_or_insert(now);
+                    if voiced {
+                        remote.last_voice_at = Some(now);
+                    }
                 });
                 if let Some(recording) = recording {
                     repaired.iter().chain([&frame]).for_each(|frame| recording.write_audio(frame));

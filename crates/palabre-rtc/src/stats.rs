@@ -2,7 +2,7 @@
 //! and their bytes; for the call, what we sent and the transport's round-trip time.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use palabre_core::ParticipantId;
 use webrtc::peer_connection::RTCPeerConnection;
@@ -24,11 +24,27 @@ pub async fn round_trip_ms(publish: &RTCPeerConnection) -> Option<f64> {
         .reduce(f64::max)
 }
 
+/// Loudness above which a decoded 20 ms frame is someone speaking: speech arrives around -30 to -15 dBFS, a
+/// room's background after the sender's noise suppression below -50.
+pub const VOICE_DBFS: f32 = -42.0;
+
+/// How long someone still counts as speaking after their last loud frame, so that the pauses between words do
+/// not make the highlight flicker.
+pub const SPEAKING_HOLD: Duration = Duration::from_millis(600);
+
 #[derive(Debug, Default, Clone)]
 pub struct CallStats {
     pub remote: BTreeMap<ParticipantId, RemoteMedia>,
     /// Problems that did not end the call, in words.
     pub errors: Vec<String>,
+}
+
+impl CallStats {
+    /// Who is speaking at `now`, by id.
+    pub fn speakers(&self, now: Instant) -> Vec<ParticipantId> {
+        let speaking = |media: &RemoteMedia| media.last_voice_at.is_some_and(|at| now.saturating_duration_since(at) <= SPEAKING_HOLD);
+        self.remote.iter().filter(|(_, media)| speaking(media)).map(|(id, _)| *id).collect()
+    }
 }
 
 /// What we received from one participant.
@@ -51,6 +67,8 @@ pub struct RemoteMedia {
     pub audio_decode_errors: u64,
     /// Audio frames made up for lost packets, from FEC or by concealment.
     pub audio_frames_repaired: u64,
+    /// When we last decoded a frame of theirs louder than [`VOICE_DBFS`].
+    pub last_voice_at: Option<Instant>,
     pub video_packets: PacketCounter,
     pub audio_packets: PacketCounter,
 }
@@ -122,6 +140,18 @@ mod tests {
         // Expected 65530..=65535 and 0..=3: 10 packets, 7 received.
         assert_eq!(counter.lost(), 3);
         assert_eq!(counter.bytes, 700);
+    }
+
+    #[test]
+    fn speakers_are_those_loud_within_the_hold() {
+        let start = Instant::now();
+        let mut stats = CallStats::default();
+        stats.remote.entry(ParticipantId(1)).or_default().last_voice_at = Some(start);
+        stats.remote.entry(ParticipantId(2)).or_default().last_voice_at = Some(start + Duration::from_millis(500));
+        stats.remote.entry(ParticipantId(3)).or_default();
+        assert_eq!(stats.speakers(start + Duration::from_millis(400)), [ParticipantId(1), ParticipantId(2)]);
+        assert_eq!(stats.speakers(start + SPEAKING_HOLD + Duration::from_millis(1)), [ParticipantId(2)]);
+        assert_eq!(stats.speakers(start + Duration::from_secs(5)), []);
     }
 
     #[test]

@@ -90,6 +90,32 @@ async fn a_late_joiner_gets_video_at_once_and_the_recent_chat() {
     early.leave().await;
 }
 
+/// The pre-join choice "camera and microphone off": nothing of them leaves, the others see them off from the
+/// start, and turning the camera on later sends it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn joining_with_camera_and_microphone_off_sends_nothing_of_them() {
+    let server = start_server("Discret").await;
+    let (watcher, _w) = join_ok(server.host_link(), "Watcher").await;
+    let mut quiet = options(server.guest_link(), "Quiet");
+    (quiet.audio_muted, quiet.video_muted) = (true, true);
+    let (quiet, _q) = join(quiet).await.expect("joins muted");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let (video_sent, audio_sent, _) = quiet.sent();
+    assert_eq!((video_sent, audio_sent), (0, 0), "not one frame sent");
+    let id = quiet.me().unwrap().info.id;
+    let seen = watcher.participants().into_iter().find(|p| p.info.id == id).expect("the watcher sees Quiet");
+    assert!(seen.audio_muted && seen.video_muted, "seen as muted from the start: {seen:?}");
+
+    quiet.set_video_muted(false);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let decoded = watcher.stats().remote.get(&id).map_or(0, |m| m.video_frames_decoded);
+    assert!(decoded > 10, "the camera turned on reaches the watcher: {decoded} frames");
+    assert_eq!(quiet.sent().1, 0, "the microphone is still off");
+    quiet.leave().await;
+    watcher.leave().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_links_and_tokens_fail_with_clear_errors() {
     let server = start_server("Refus").await;

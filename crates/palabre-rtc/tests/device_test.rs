@@ -6,8 +6,9 @@ use std::time::Duration;
 use palabre_e2e::media_check::{best_match, speech_wav};
 use palabre_e2e::pulse_audio::{read_raw_samples, PulseAudio};
 use palabre_e2e::temp_dir;
-use palabre_media::{test_sound, SILENCE_DBFS};
-use palabre_rtc::device_test::{devices, mic_level_meter, play_test_sound};
+use palabre_media::{read_frame_number, test_sound, Vp8Decoder, SILENCE_DBFS};
+use palabre_rtc::device_test::{camera_preview, devices, mic_level_meter, play_test_sound};
+use palabre_rtc::{VideoOrigin, VideoSource};
 
 /// One test, because the PulseAudio server is chosen through the process's environment.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -65,4 +66,29 @@ async fn the_meter_follows_speech_and_the_test_sound_reaches_the_speaker() {
     // A wrong id is an error that names it.
     let error = mic_level_meter(Some("pulseaudio:nowhere")).err().expect("refused").to_string();
     assert!(error.contains("pulseaudio:nowhere"), "{error}");
+}
+
+/// The preview is what a call would send: our own VP8, starting with a keyframe, frames in order.
+#[tokio::test]
+async fn the_camera_preview_is_our_video_as_the_others_will_see_it() {
+    let camera = VideoSource::TestPattern { width: 320, height: 180, fps: 30 };
+    let mut preview = camera_preview(&camera).unwrap().expect("a preview of a source");
+    let mut decoder = Vp8Decoder::new().unwrap();
+    let mut numbers = Vec::new();
+    while numbers.len() < 10 {
+        let frame = tokio::time::timeout(Duration::from_secs(10), preview.frames.recv()).await.expect("frames").unwrap();
+        assert_eq!(frame.origin, VideoOrigin::Local);
+        assert!(!numbers.is_empty() || frame.keyframe, "the first frame decodes on its own");
+        for picture in decoder.decode(&frame.data).unwrap() {
+            numbers.push(read_frame_number(&picture).expect("the pattern's frame number survives VP8"));
+        }
+    }
+    assert!(numbers.windows(2).all(|pair| pair[0] < pair[1]), "in order: {numbers:?}");
+
+    assert!(camera_preview(&VideoSource::None).unwrap().is_none(), "no camera, no preview");
+    // A source that cannot play is refused as a call would refuse it, before any call.
+    let cut = temp_dir("camera-preview").join("cut.y4m");
+    std::fs::write(&cut, b"YUV4MPEG2 W320 H180 F30:1 C420jpeg\nFRAME\n\x10\x10").unwrap();
+    let error = camera_preview(&VideoSource::File(cut)).err().expect("a cut file is refused");
+    assert_eq!(error.code(), "media-file", "{error}");
 }

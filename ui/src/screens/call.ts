@@ -130,6 +130,8 @@ export class CallScreen {
       }
       tile.classList.toggle("camera-off", !person.camera_on);
       tile.classList.toggle("hand-up", person.hand_position !== undefined);
+      // Seen, not announced: a screen reader saying who speaks would talk over them.
+      tile.classList.toggle("speaking", person.speaking);
       tile.querySelector("figcaption")!.textContent = this.describe(person);
     }
     this.tiles.style.setProperty("--columns", String(gridColumns(people.length)));

@@ -21,6 +21,9 @@ export interface JoinChoice {
 export interface PrejoinActions {
   join(choice: JoinChoice): Promise<Problem | null>;
   back(): void;
+  /** Draws our camera, as the others will see it, into `canvas`. */
+  startPreview(canvas: HTMLCanvasElement): Promise<void>;
+  stopPreview(): Promise<void>;
 }
 
 export class PrejoinScreen {
@@ -40,6 +43,12 @@ export class PrejoinScreen {
   private testing = false;
   // Updated alone when the devices arrive or a test sound plays, so that the name being typed keeps its focus.
   private devicesBox = h("div", { id: "devices" });
+  // Kept across renders: the decoder draws into this very canvas.
+  private preview = h("canvas", { id: "camera-preview", role: "img" });
+  // The device checks start and stop one after the other, so that a stop never overtakes the start before it.
+  private checks: Promise<void> = Promise.resolve();
+  // Set once the agent joins or goes back: no check may open a device after that.
+  private closed = false;
 
   constructor(
     private ui: Ui,
@@ -51,11 +60,40 @@ export class PrejoinScreen {
     this.name = rememberedName;
     this.meter.setAttribute("value", String(METER_FLOOR_DBFS));
     void this.loadDevices();
+    this.showCamera(this.cameraOn);
   }
 
-  /** Stops the microphone meter: the screen is going away. */
+  /** Stops the checks: the screen is going away. */
   close() {
-    void shell.stopMicMeter();
+    void this.stopChecks();
+  }
+
+  /** Lets go of the camera and microphone, for the call to open them. */
+  private async stopChecks() {
+    this.closed = true;
+    await this.queueCheck(() => Promise.all([shell.stopMicMeter(), this.actions.stopPreview()]).then(() => undefined));
+  }
+
+  private startMeter() {
+    if (!this.devices || this.devices.microphones.length === 0) {
+      return;
+    }
+    void this.queueCheck(() =>
+      this.closed
+        ? Promise.resolve()
+        : shell.startMicMeter(this.microphone).catch((problem: Problem) => this.showLevel({ kind: "problem", detail: problem.detail })),
+    );
+  }
+
+  private showCamera(on: boolean) {
+    this.cameraOn = on;
+    this.preview.hidden = !on;
+    void this.queueCheck(() => (on && !this.closed ? this.actions.startPreview(this.preview) : this.actions.stopPreview()));
+  }
+
+  private queueCheck(step: () => Promise<void>): Promise<void> {
+    this.checks = this.checks.then(step).catch(() => undefined);
+    return this.checks;
   }
 
   /** A reading of the microphone meter (event `mic-level`). */
@@ -74,9 +112,7 @@ export class PrejoinScreen {
       this.devices = await shell.devices();
       this.microphone = preferred(this.devices.microphones);
       this.speaker = preferred(this.devices.speakers);
-      if (this.devices.microphones.length > 0) {
-        await shell.startMicMeter(this.microphone);
-      }
+      this.startMeter();
     } catch (problem) {
       this.devicesProblem = problem as Problem;
     }
@@ -109,7 +145,7 @@ export class PrejoinScreen {
       section.append(
         ...picker("microphone-select", t(ui, "prejoin.microphoneDevice"), this.devices.microphones, this.microphone, (id) => {
           this.microphone = id;
-          void shell.startMicMeter(id).catch((problem: Problem) => this.showLevel({ kind: "problem", detail: problem.detail }));
+          this.startMeter();
         }),
         h("label", { for: "mic-level" }, t(ui, "prejoin.level.label")),
         this.meter,
@@ -147,6 +183,7 @@ export class PrejoinScreen {
   render() {
     const ui = this.ui;
     this.renderDevices();
+    this.preview.setAttribute("aria-label", t(ui, "prejoin.preview"));
     const name = h("input", {
       id: "name-input",
       type: "text",
@@ -170,7 +207,8 @@ export class PrejoinScreen {
       h("label", { for: "name-input" }, t(ui, "prejoin.name")),
       h("p", { id: "name-hint", className: "hint" }, t(ui, "prejoin.nameHint")),
       name,
-      toggle("camera-on", t(ui, "prejoin.camera"), this.cameraOn, (on) => (this.cameraOn = on)),
+      h("div", { className: "preview" }, this.preview),
+      toggle("camera-on", t(ui, "prejoin.camera"), this.cameraOn, (on) => this.showCamera(on)),
       h("p", { className: "hint" }, t(ui, "prejoin.cameraNote")),
       toggle("microphone-on", t(ui, "prejoin.microphone"), this.microphoneOn, (on) => (this.microphoneOn = on)),
       this.devicesBox,
@@ -192,7 +230,7 @@ export class PrejoinScreen {
       status.append(h("p", { className: "problem" }, t(ui, "prejoin.nameMissing")));
     } else if (this.problem) {
       status.classList.add("result-error");
-      status.append(...problemView(ui, this.problem, t(ui, "error.title")));
+      status.append(...problemView(ui, this.problem, t(ui, "prejoin.failed")));
     }
     this.element.replaceChildren(h("h2", { id: "prejoin-title" }, t(ui, "prejoin.title", { room: this.room })), form, status);
   }
@@ -208,7 +246,7 @@ export class PrejoinScreen {
     this.joining = true;
     this.problem = null;
     this.render();
-    await shell.stopMicMeter().catch(() => undefined);
+    await this.stopChecks();
     const choice = {
       target: this.target,
       name,
@@ -220,8 +258,14 @@ export class PrejoinScreen {
     this.problem = await this.actions.join(choice);
     this.joining = false;
     if (this.problem) {
+      // Still here, to try again: the checks come back.
+      this.closed = false;
+      this.showCamera(this.cameraOn);
+      this.startMeter();
       this.render();
       document.getElementById("join")?.focus();
+      // The explanation sits under the button; on a small window it would be out of sight.
+      document.getElementById("join-status")?.scrollIntoView({ block: "nearest" });
     }
   }
 }

@@ -11,6 +11,8 @@ pub fn options(link: Link, name: &str) -> CallOptions {
         video: VideoSource::TestPattern { width: 320, height: 180, fps: 30 },
         audio: AudioSource::Tone { frequency_hz: 440.0 },
         accept_unmute_requests: false,
+        audio_muted: false,
+        video_muted: false,
     }
 }
 
