@@ -1,7 +1,7 @@
 //! Screen pictures (BGRA, as X11, DXGI and PipeWire deliver them) to the I420 the VP8 encoder takes.
 //!
-//! BT.601 with studio range, the matrix VP8 decoders and y4m tools assume (and ffmpeg's default), in 8.8 fixed
-//! point. Luma is one pass over each row with no branches, a shape the compiler vectorises; chroma averages each
+//! BT.601 with studio range, the matrix VP8 decoders and y4m tools assume (and ffmpeg's default), in 16.16
+//! fixed point (8.8 is one level off ffmpeg for pure colours). Luma is one pass over each row with no branches, a shape the compiler vectorises; chroma averages each
 //! 2×2 block (the last row and column repeat at odd sizes). Measured in docs/BENCHMARKS.md against the frame
 //! budget; `yuvutils-rs` was set aside earlier (docs/ARCHITECTURE.md).
 
@@ -38,16 +38,19 @@ pub fn bgra_to_i420(width: u32, height: u32, bgra: &[u8]) -> Result<VideoFrame, 
                     + i32::from(bottom[right + channel])
             };
             let (b, g, r) = ((sum(0) + 2) >> 2, (sum(1) + 2) >> 2, (sum(2) + 2) >> 2);
-            *u = clamp(((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128);
-            *v = clamp(((112 * r - 94 * g - 18 * b + 128) >> 8) + 128);
+            *u = clamp(((-9714 * r - 19071 * g + 28784 * b + HALF) >> 16) + 128);
+            *v = clamp(((28784 * r - 24103 * g - 4681 * b + HALF) >> 16) + 128);
         }
     }
     Ok(frame)
 }
 
+/// Rounding for 16.16 fixed point.
+const HALF: i32 = 1 << 15;
+
 fn luma_of(r: i32, g: i32, b: i32) -> u8 {
     // 16..=235 for any input: no clamp needed.
-    (((66 * r + 129 * g + 25 * b + 128) >> 8) + 16) as u8
+    (((16829 * r + 33039 * g + 6416 * b + HALF) >> 16) + 16) as u8
 }
 
 fn clamp(value: i32) -> u8 {
@@ -68,7 +71,7 @@ mod tests {
         let cases = [
             ([0, 0, 0, 255], (16, 128, 128)),
             ([255, 255, 255, 255], (235, 128, 128)),
-            ([0, 0, 255, 255], (82, 90, 240)),
+            ([0, 0, 255, 255], (81, 90, 240)),
             ([0, 255, 0, 255], (145, 54, 34)),
             ([255, 0, 0, 255], (41, 240, 110)),
         ];
