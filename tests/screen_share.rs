@@ -72,7 +72,8 @@ fn a_shared_screen_reaches_the_receiver_sharp_and_ends_when_stopped() {
 
     let server = Server::start("Partage", &dir);
     let (record, alice_report, bob_report) = (dir.join("recorded"), dir.join("alice.json"), dir.join("bob.json"));
-    // The animateur makes Bob an intervenant at 1 s; Bob shares from 4 s to 12 s, then stays in the call.
+    // The animateur makes Bob an intervenant at 1 s; Bob shares from 4 s to 8 s and again from 10 s to 13 s, then
+    // stays in the call.
     let alice = join(
         &server.host_link,
         "Alice",
@@ -81,7 +82,7 @@ fn a_shared_screen_reaches_the_receiver_sharp_and_ends_when_stopped() {
     let bob = join(
         &server.guest_link,
         "Bob",
-        &["--video", "test-pattern", "--size", "320x180", "--audio", "none", "--screen", &display.name, "--do", "4:share", "--do", "12:stop-share", "--duration", "15", "--report", bob_report.to_str().unwrap()],
+        &["--video", "test-pattern", "--size", "320x180", "--audio", "none", "--screen", &display.name, "--do", "4:share", "--do", "8:stop-share", "--do", "10:share", "--do", "13:stop-share", "--duration", "15", "--report", bob_report.to_str().unwrap()],
     );
     let (alice, bob) = (finish(alice, LIMIT), finish(bob, LIMIT));
     assert!(alice.status.success(), "alice: {}", alice.stderr);
@@ -97,8 +98,11 @@ fn a_shared_screen_reaches_the_receiver_sharp_and_ends_when_stopped() {
     assert!(bob_seen["video_frames_decoded"].as_u64().unwrap() > 0, "the camera goes on beside the share: {bob_seen}");
     assert_eq!(bob_seen["screen_sharing"], false, "the share ended: {bob_seen}");
 
-    let (received, frames) = last_frame(&record.join("Bob.screen.y4m"));
-    assert_eq!(frames as u64, decoded, "every decoded share frame is recorded, none after the stop");
+    // Each share is a track of its own for the receiver, recorded into a file of its own.
+    let (first, first_frames) = last_frame(&record.join("Bob.screen.y4m"));
+    let (received, frames) = last_frame(&record.join("Bob-2.screen.y4m"));
+    assert_eq!((first_frames + frames) as u64, decoded, "every decoded share frame is recorded, none after the stops");
+    assert!(psnr(&reference(&pixels), &first).expect("same size") > 30.0);
     let quality = psnr(&reference(&pixels), &received).expect("same size");
     eprintln!("shared picture received at {quality:.1} dB PSNR after {frames} frames");
     assert!(quality > 30.0, "the shared picture arrived at {quality:.1} dB");

@@ -396,7 +396,9 @@ impl Session {
 
     async fn add_subscription(&mut self, forwarder: &Arc<Forwarder>) -> Result<(), SessionError> {
         let track: Arc<dyn TrackLocal + Send + Sync> = forwarder.track.clone();
-        let sender = self.subscribe.add_track(track).await?;
+        // Always a new transceiver: `add_track` would reuse the one a removed track of the same id left (a screen
+        // shared again), and webrtc-rs 0.17 then fails ("new track must have the same envelope as previous").
+        let sender = self.subscribe.add_transceiver_from_track(track, None).await?.sender().await;
         forwarder.watch_subscriber(sender.clone());
         forwarder.request_keyframe();
         self.subscriptions.entry(forwarder.owner).or_default().push((forwarder.track.id().to_string(), sender));
