@@ -34,6 +34,9 @@ pub struct RemoteSinks {
 
 /// How many packets a VP8 frame may wait for a late packet before it is given up.
 const VIDEO_MAX_LATE_PACKETS: u16 = 128;
+/// The same for a screen share: a 1920×1080 keyframe of text takes well over 128 packets (about 115 kB were
+/// measured, and more is possible), and a frame the builder cannot hold is never assembled.
+const SCREEN_MAX_LATE_PACKETS: u16 = 1024;
 
 /// Receives `track` from `owner` until it ends, recording into `stats`.
 pub async fn receive(
@@ -84,7 +87,8 @@ async fn receive_video(
     recording: Option<&Recording>,
 ) -> Result<(), palabre_media::CodecError> {
     let mut decoder = Vp8Decoder::new()?;
-    let mut frames = SampleBuilder::new(VIDEO_MAX_LATE_PACKETS, Vp8Packet::default(), track.codec().capability.clock_rate);
+    let max_late = if kind == VideoKind::Screen { SCREEN_MAX_LATE_PACKETS } else { VIDEO_MAX_LATE_PACKETS };
+    let mut frames = SampleBuilder::new(max_late, Vp8Packet::default(), track.codec().capability.clock_rate);
     let mut waiting_for_keyframe = true;
     while let Ok((packet, _)) = track.read_rtp().await {
         record_packet(stats, owner, RTPCodecType::Video, &packet);
