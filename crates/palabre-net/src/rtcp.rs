@@ -8,6 +8,8 @@ use webrtc::rtp_transceiver::rtp_receiver::RTCRtpReceiver;
 use webrtc::rtcp::packet::Packet;
 use webrtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
 use webrtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
+use webrtc::rtcp::receiver_report::ReceiverReport;
+use webrtc::rtcp::reception_report::ReceptionReport;
 
 /// True when an RTCP compound packet asks for a keyframe (PLI or FIR).
 pub fn asks_for_keyframe(packets: &[Box<dyn Packet + Send + Sync>]) -> bool {
@@ -17,9 +19,27 @@ pub fn asks_for_keyframe(packets: &[Box<dyn Packet + Send + Sync>]) -> bool {
     })
 }
 
+/// The SSRC we send receiver feedback as (what libwebrtc's receive-only streams use).
+const RECEIVER_SSRC: u32 = 1;
+
 /// Asks the sender of the stream `media_ssrc`, received on `pc`, for a keyframe.
+///
+/// The PLI goes in a compound packet behind a receiver report about the same stream, as RFC 4585 wants and
+/// browsers do. Janus 1.1 needs it: it files incoming RTCP under a stream by the packet's sender SSRC, else by
+/// the first report block's or transport feedback's media SSRC, but not by a PLI's; a lone PLI ends up on the
+/// connection's first stream (audio, for a subscription) and is dropped, so the publisher is never asked for
+/// the keyframe we lack. The report's counters are zero; with no last-SR time, Janus takes no round trip from it.
 pub async fn request_keyframe(pc: &RTCPeerConnection, media_ssrc: u32) -> Result<(), webrtc::Error> {
-    pc.write_rtcp(&[Box::new(PictureLossIndication { sender_ssrc: 0, media_ssrc })]).await.map(|_| ())
+    pc.write_rtcp(&keyframe_request(media_ssrc)).await.map(|_| ())
+}
+
+fn keyframe_request(media_ssrc: u32) -> [Box<dyn Packet + Send + Sync>; 2] {
+    let report = ReceiverReport {
+        ssrc: RECEIVER_SSRC,
+        reports: vec![ReceptionReport { ssrc: media_ssrc, ..Default::default() }],
+        ..Default::default()
+    };
+    [Box::new(report), Box::new(PictureLossIndication { sender_ssrc: RECEIVER_SSRC, media_ssrc })]
 }
 
 /// Reads a receiver's incoming RTCP until the track ends. webrtc-rs hands RTCP to the interceptors only as it
@@ -27,4 +47,18 @@ pub async fn request_keyframe(pc: &RTCPeerConnection, media_ssrc: u32) -> Result
 /// timing and the sender can measure no round-trip time.
 pub fn drain_receiver_rtcp(receiver: Arc<RTCRtpReceiver>) {
     tokio::spawn(async move { while receiver.read_rtcp().await.is_ok() {} });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_keyframe_request_is_a_pli_behind_a_report_on_the_same_stream() {
+        let request = keyframe_request(1234);
+        assert!(asks_for_keyframe(&request));
+        let report = request[0].as_any().downcast_ref::<ReceiverReport>().expect("a receiver report first");
+        assert_eq!(report.reports.iter().map(|r| r.ssrc).collect::<Vec<_>>(), [1234]);
+        assert_eq!(report.reports[0].last_sender_report, 0, "no round trip to take from it");
+    }
 }

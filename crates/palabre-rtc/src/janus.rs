@@ -28,7 +28,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use palabre_core::names::clean_display_name;
 use palabre_core::signal::Refusal;
-use palabre_core::{Envelope, JanusLink, ParticipantId, ParticipantInfo, Role, RoomControl};
+use palabre_core::{AppMessage, Envelope, JanusLink, ParticipantId, ParticipantInfo, Role, RoomControl};
 use palabre_net::negotiate;
 use palabre_net::rtcp::drain_receiver_rtcp;
 use tokio::sync::mpsc;
@@ -45,11 +45,18 @@ use crate::stats;
 
 const LEAVE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Display names of the publishers in the room, by feed id: who may send us app messages, under which name.
-type Roster = Arc<StdMutex<HashMap<u64, String>>>;
+/// The publishers in the room, by feed id: who may send us app messages, under which name.
+type Roster = Arc<StdMutex<HashMap<u64, Member>>>;
+
+struct Member {
+    name: String,
+    /// The mids of its audio streams, which a moderator with the room secret can mute at Janus.
+    audio_mids: Vec<String>,
+}
 
 pub struct JanusRoom {
     session: Arc<Session>,
+    roster: Roster,
     /// Our publisher handle.
     publisher: u64,
     room: u64,
@@ -121,13 +128,14 @@ impl JanusRoom {
             subscriber: None,
             subscribe: subscribe.clone(),
             mids,
-            roster,
+            roster: roster.clone(),
             events: events.clone(),
         };
         let initial = present.into_iter().map(|(id, _)| id).collect();
         let task = tokio::spawn(watcher.run(janus_events, initial, leaving.clone()));
         Ok(JanusRoom {
             session,
+            roster,
             publisher,
             room: link.room_id,
             secret: link.secret.clone(),
@@ -150,8 +158,10 @@ impl RoomConnection for JanusRoom {
         envelope.from = Some(self.me);
         envelope.from_name = Some(self.name.clone());
         let stamped = envelope.encode();
+        tracing::debug!(message = %stamped, "sending an app message through Janus");
         self.connections.send_app_message(stamped.clone()).await?;
         let _ = self.events.send(RoomEvent::AppMessage(stamped.into_bytes()));
+        self.enforce_microphones(&envelope.message).await;
         Ok(())
     }
 
@@ -186,6 +196,38 @@ impl RoomConnection for JanusRoom {
         let _ = tokio::time::timeout(LEAVE_TIMEOUT, self.session.close()).await;
         self.task.abort();
         self.connections.close().await;
+    }
+}
+
+impl JanusRoom {
+    /// With the room secret, has Janus itself enforce what a message asks of others' microphones: `moderate`
+    /// mutes their audio streams for everyone (a mute, a mute-all) and lifts that (asked to speak, given the
+    /// floor). The others' engines refuse our moderation messages, Janus vouching for no role (ENFORCEMENT.md).
+    async fn enforce_microphones(&self, message: &AppMessage) {
+        let Some(secret) = &self.secret else { return };
+        let (feeds, mute): (Vec<u64>, bool) = match message {
+            AppMessage::Mute { id } => (vec![id.0], true),
+            AppMessage::MuteAll { except } => {
+                let roster = self.roster.lock().expect("roster lock");
+                (roster.keys().copied().filter(|&feed| !except.contains(&ParticipantId(feed))).collect(), true)
+            }
+            AppMessage::AskUnmute { id } | AppMessage::GiveFloor { id } => (vec![id.0], false),
+            _ => return,
+        };
+        for feed in feeds {
+            let mids = self.roster.lock().expect("roster lock").get(&feed).map(|m| m.audio_mids.clone()).unwrap_or_default();
+            for mid in mids {
+                let request = api::message(self.publisher, api::moderate(self.room, secret, feed, &mid, mute), None);
+                let refused = match self.session.request(request, "muting a microphone at Janus").await {
+                    Ok(reply) => reply.videoroom().error.map(|reason| format!("{reason} (Janus)")),
+                    Err(error) => Some(error.to_string()),
+                };
+                if let Some(reason) = refused {
+                    let doing = if mute { "muting" } else { "unmuting" };
+                    let _ = self.events.send(RoomEvent::Denied(format!("{doing} participant {feed} at Janus failed: {reason}")));
+                }
+            }
+        }
     }
 }
 
@@ -302,7 +344,9 @@ impl RoomWatcher {
         let (Some(handle), Some(offer)) = (self.subscriber, reply.jsep.filter(|j| j.kind == "offer")) else {
             return Ok(());
         };
+        tracing::debug!(sdp = %offer.sdp, "Janus offered our subscription");
         let answer = negotiate::answer(&self.subscribe, offer.sdp).await?;
+        tracing::debug!(sdp = %answer, "our subscription answer");
         let start = api::message(handle, api::start(), Some(api::jsep("answer", answer)));
         let started = self.session.request(start, "receiving the others' media").await?.videoroom();
         if let Some(code) = started.error_code {
@@ -334,13 +378,15 @@ fn add_publishers(roster: &Roster, me: u64, publishers: Vec<api::Publisher>) -> 
         if publisher.dummy || publisher.id == me || roster.contains_key(&publisher.id) {
             continue;
         }
+        let audio = publisher.streams.iter().filter(|stream| stream.kind == "audio");
+        let audio_mids = audio.filter_map(|stream| stream.mid.clone()).collect();
         // Janus passes names on as their owners gave them: clean them as Palabre's server would.
         let name = publisher
             .display
             .as_deref()
             .and_then(|display| clean_display_name(display).ok())
             .unwrap_or_else(|| format!("Participant {}", publisher.id));
-        roster.insert(publisher.id, name.clone());
+        roster.insert(publisher.id, Member { name: name.clone(), audio_mids });
         new.push((publisher.id, name));
     }
     new
@@ -381,7 +427,9 @@ async fn receive_app_messages(
     let events = events.clone();
     let listen = move |channel: &RTCDataChannel| {
         let (events, roster) = (events.clone(), roster.clone());
+        let label = channel.label().to_string();
         channel.on_message(Box::new(move |message| {
+            tracing::debug!(channel = %label, message = %String::from_utf8_lossy(&message.data), "Janus relayed an app message");
             if let Some(checked) = check_relayed(&message.data, me, &roster) {
                 let _ = events.send(RoomEvent::AppMessage(checked));
             }
@@ -408,7 +456,7 @@ fn check_relayed(bytes: &[u8], me: u64, roster: &Roster) -> Option<Vec<u8>> {
         }
     };
     let from = envelope.from.filter(|from| from.0 != me)?;
-    let Some(name) = roster.lock().expect("roster lock").get(&from.0).cloned() else {
+    let Some(name) = roster.lock().expect("roster lock").get(&from.0).map(|member| member.name.clone()) else {
         tracing::warn!(%from, "dropped an app message from someone not publishing in the room");
         return None;
     };

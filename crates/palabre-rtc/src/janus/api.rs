@@ -100,6 +100,18 @@ pub struct Publisher {
     /// A placeholder publisher some rooms have; nobody is behind it.
     #[serde(default)]
     pub dummy: bool,
+    /// What it publishes, by mid in its own publish connection (what `moderate` names).
+    #[serde(default)]
+    pub streams: Vec<PublishedStream>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PublishedStream {
+    /// `audio`, `video` or `data`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub mid: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -193,6 +205,11 @@ pub fn start() -> Value {
 
 pub fn kick(room: u64, secret: &str, id: u64) -> Value {
     json!({ "request": "kick", "room": room, "secret": secret, "id": id })
+}
+
+/// Mutes or unmutes, for everyone, the stream `mid` that participant `id` publishes (needs the room secret).
+pub fn moderate(room: u64, secret: &str, id: u64, mid: &str, mute: bool) -> Value {
+    json!({ "request": "moderate", "room": room, "secret": secret, "id": id, "mid": mid, "mute": mute })
 }
 
 pub fn leave() -> Value {

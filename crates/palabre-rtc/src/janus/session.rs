@@ -143,6 +143,7 @@ async fn read(mut reader: SplitStream<Socket>, waiting: Waiters, events: mpsc::U
             Message::Close(_) => break,
             _ => continue,
         };
+        tracing::debug!(message = %text, "from Janus");
         let incoming: Incoming = match serde_json::from_str(&text) {
             Ok(incoming) => incoming,
             Err(error) => {
