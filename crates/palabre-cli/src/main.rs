@@ -31,7 +31,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Join a meeting by its link, send synthetic media, and report what was received.
-    Join(JoinArgs),
+    Join(Box<JoinArgs>),
     /// List the microphones and speakers, with the ids --mic and --speaker take.
     Devices {
         /// Print JSON instead of text.
@@ -158,7 +158,7 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()))
         .init();
     let args = match Cli::parse().command {
-        Command::Join(args) => args,
+        Command::Join(args) => *args,
         Command::Devices { json } => return devices::print(json),
     };
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
@@ -222,8 +222,9 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
     };
     report.joined_at = Some(call.joined_at);
     let screen = screen_options(args);
-    if screen.is_some() && !args.actions.iter().any(|a| a.action == script::Action::Share) {
-        if let Err(error) = call.share_screen(screen.as_ref().expect("checked")) {
+    let share_at_join = screen.as_ref().filter(|_| !args.actions.iter().any(|a| a.action == script::Action::Share));
+    if let Some(screen) = share_at_join {
+        if let Err(error) = call.share_screen(screen) {
             call.leave().await;
             return Err(error);
         }

@@ -77,7 +77,7 @@ enum Action {
     MediaState,
     Moderate(ModeratorAction),
     Vote { vote: u32, option: String, proxy_for: Option<String> },
-    ShareScreen(OpenedScreen),
+    ShareScreen(Box<OpenedScreen>),
     StopSharing,
 }
 
@@ -212,7 +212,7 @@ impl Call {
     /// time unless the animateur allows more), otherwise a [`CallEvent::Notice`] says why.
     pub fn share_screen(&self, options: &ScreenOptions) -> Result<(), CallError> {
         let screen = OpenedScreen::open(options)?;
-        let _ = self.actions.send(Action::ShareScreen(screen));
+        let _ = self.actions.send(Action::ShareScreen(Box::new(screen)));
         Ok(())
     }
 
@@ -396,7 +396,7 @@ impl Driver {
                     Action::Moderate(action) => Input::Moderate(action),
                     Action::Vote { vote, option, proxy_for } => Input::CastVote { vote, option, proxy_for },
                     Action::ShareScreen(screen) => {
-                        self.screen.pending = Some(screen);
+                        self.screen.pending = Some(*screen);
                         Input::SetSharing { sharing: true }
                     }
                     Action::StopSharing => {

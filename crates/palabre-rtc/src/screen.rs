@@ -68,7 +68,7 @@ pub struct OpenedScreen {
 
 enum ScreenInput {
     Display(Box<dyn Screen>),
-    File(VideoInput),
+    File(Box<VideoInput>),
 }
 
 impl OpenedScreen {
@@ -87,7 +87,7 @@ impl OpenedScreen {
             }
             ScreenSource::File(path) => {
                 let (input, header) = open_video_file(path)?;
-                (ScreenInput::File(input), (header.width, header.height))
+                (ScreenInput::File(Box::new(input)), (header.width, header.height))
             }
         };
         if width > MAX_SCREEN_SIZE.0 || height > MAX_SCREEN_SIZE.1 {
