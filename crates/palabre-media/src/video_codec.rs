@@ -90,8 +90,10 @@ pub trait VideoDecoder: Send {
 }
 
 /// The video codecs a call can use; the two sides of a call agree on one (see `palabre-net`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum VideoCodec {
+    /// The default: every WebRTC endpoint has it, and the desktop app's renderer decodes it.
+    #[default]
     Vp8,
     /// Constrained Baseline (profile-level-id 42e01f), packetization-mode 1: what every WebRTC browser decodes.
     H264,

@@ -17,12 +17,13 @@ use webrtc::track::track_remote::TrackRemote;
 use crate::embedded::EmbeddedRoom;
 use crate::error::CallError;
 use crate::janus::JanusRoom;
+use crate::video_track::NegotiatedVideoTrack;
 
 /// What the local participant sends, ready to be attached to a peer connection.
 #[derive(Clone)]
 pub struct LocalTracks {
     pub audio: Option<Arc<TrackLocalStaticSample>>,
-    pub video: Option<Arc<TrackLocalStaticSample>>,
+    pub video: Option<Arc<NegotiatedVideoTrack>>,
     /// Set by the adapter when a receiver asks for a keyframe; cleared by the video encoder.
     pub keyframe_requested: Arc<AtomicBool>,
 }

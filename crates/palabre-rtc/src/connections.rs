@@ -41,10 +41,15 @@ impl Connections {
         let options = PeerOptions { include_loopback: true };
         let publish = negotiate::new_peer_connection(&options).await?;
         let subscribe = negotiate::new_peer_connection(&options).await?;
-        for track in [&local.audio, &local.video].into_iter().flatten() {
-            let track: Arc<dyn TrackLocal + Send + Sync> = track.clone();
+        let audio = local.audio.clone().map(|track| (track as Arc<dyn TrackLocal + Send + Sync>, None));
+        // Video offers our codecs in our order; the track follows whichever the answer keeps.
+        let video = local.video.clone().map(|track| (track.clone() as Arc<dyn TrackLocal + Send + Sync>, Some(track.codec_preferences())));
+        for (track, codec_preferences) in [audio, video].into_iter().flatten() {
             let init = RTCRtpTransceiverInit { direction: RTCRtpTransceiverDirection::Sendonly, send_encodings: vec![] };
             let transceiver = publish.add_transceiver_from_track(track, Some(init)).await?;
+            if let Some(codecs) = codec_preferences {
+                transceiver.set_codec_preferences(codecs).await?;
+            }
             watch_keyframe_requests(transceiver.sender().await, local.keyframe_requested.clone());
         }
         let data_channel = publish.create_data_channel(APP_CHANNEL_LABEL, None).await?;

@@ -25,6 +25,7 @@ pub mod recording;
 mod remote_media;
 pub mod stats;
 pub mod video_feed;
+pub mod video_track;
 
 pub use call::{join, join_with, Call, CallEvent, CallOptions, MediaOptions};
 pub use error::{CallError, MediaError};
@@ -33,4 +34,4 @@ pub use playout::SpeakerChoice;
 pub use stats::{CallStats, RemoteMedia};
 pub use video_feed::{EncodedVideo, VideoOrigin};
 /// The app sets what the microphone gets through [`MediaOptions::voice`].
-pub use palabre_media::VoiceProcessing;
+pub use palabre_media::{VideoCodec, VoiceProcessing};

@@ -13,15 +13,15 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use palabre_media::{
-    AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoFrame, VoiceProcessor, Vp8Config,
-    Vp8Encoder, Y4mReader, FRAME_MS,
+    AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoCodec, VideoFrame, VoiceProcessor,
+    Vp8Config, Y4mReader, FRAME_MS,
 };
 use palabre_net::rtcp::asks_for_keyframe;
 use palabre_devices::{open_camera, Camera, DeviceError};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
-use webrtc::api::media_engine::{MIME_TYPE_OPUS, MIME_TYPE_VP8};
+use webrtc::api::media_engine::MIME_TYPE_OPUS;
 use webrtc::media::Sample;
 use webrtc::rtp_transceiver::rtp_codec::RTCRtpCodecCapability;
 use webrtc::rtp_transceiver::rtp_sender::RTCRtpSender;
@@ -31,6 +31,7 @@ use crate::adapter::LocalTracks;
 use crate::call_microphone::{open_call_microphone, CallMicrophone};
 use crate::error::{CallError, MediaError};
 use crate::video_feed::{VideoFeed, VideoOrigin};
+use crate::video_track::NegotiatedVideoTrack;
 
 /// Where our video comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,13 +202,13 @@ pub struct LocalState {
     pub bytes_sent: AtomicU64,
 }
 
-/// Makes the tracks the sources will feed.
-pub fn local_tracks(video: VideoSource, audio: AudioSource) -> LocalTracks {
-    local_tracks_for(&video, &audio)
+/// Makes the tracks the sources will feed, video preferring `video_codec`.
+pub fn local_tracks(video: VideoSource, audio: AudioSource, video_codec: VideoCodec) -> LocalTracks {
+    local_tracks_for(&video, &audio, video_codec)
 }
 
 /// [`local_tracks`] without giving up the sources.
-pub fn local_tracks_for(video: &VideoSource, audio: &AudioSource) -> LocalTracks {
+pub fn local_tracks_for(video: &VideoSource, audio: &AudioSource, video_codec: VideoCodec) -> LocalTracks {
     let track = |mime: &str, clock_rate, channels, fmtp: &str, kind: &str| {
         let codec = RTCRtpCodecCapability {
             mime_type: mime.to_string(),
@@ -220,7 +221,7 @@ pub fn local_tracks_for(video: &VideoSource, audio: &AudioSource) -> LocalTracks
     };
     LocalTracks {
         audio: (*audio != AudioSource::None).then(|| track(MIME_TYPE_OPUS, 48_000, 2, "minptime=10;useinbandfec=1", "audio")),
-        video: (*video != VideoSource::None).then(|| track(MIME_TYPE_VP8, 90_000, 0, "", "video")),
+        video: (*video != VideoSource::None).then(|| Arc::new(NegotiatedVideoTrack::new(&[video_codec], "video", "palabre"))),
         keyframe_requested: Arc::new(AtomicBool::new(false)),
     }
 }
@@ -267,16 +268,19 @@ pub fn watch_keyframe_requests(sender: Arc<RTCRtpSender>, flag: Arc<AtomicBool>)
     });
 }
 
-/// Paces, encodes and hands out our video: to the renderers of `feed`, and to `track` when there is a call.
+/// Paces, encodes and hands out our video: to the renderers of `feed`, and to `track` when there is a call, in
+/// the codec the track negotiated (VP8 without a call, what the renderers decode).
 async fn send_video(
-    track: Option<Arc<TrackLocalStaticSample>>,
+    track: Option<Arc<NegotiatedVideoTrack>>,
     mut input: VideoInput,
     config: Vp8Config,
     keyframe_requested: Arc<AtomicBool>,
     state: Arc<LocalState>,
     feed: VideoFeed,
 ) -> Result<(), CallError> {
-    let mut encoder = Vp8Encoder::new(config)?;
+    let negotiated = || track.as_ref().map_or(VideoCodec::Vp8, |track| track.codec());
+    let mut codec = negotiated();
+    let mut encoder = codec.encoder(config)?;
     let frame_duration = Duration::from_secs(1) / config.fps.max(1);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -300,11 +304,19 @@ async fn send_video(
             continue;
         }
         let pts_ms = started.elapsed().as_millis() as i64;
+        if negotiated() != codec {
+            // Bound to another codec than we started with: a new encoder, whose first frame is a keyframe.
+            codec = negotiated();
+            encoder = codec.encoder(config)?;
+        }
         let force_keyframe = keyframe_requested.swap(false, Ordering::Relaxed);
         for encoded in encoder.encode(&frame, pts_ms, force_keyframe)? {
             state.bytes_sent.fetch_add(encoded.data.len() as u64, Ordering::Relaxed);
             let data = Bytes::from(encoded.data);
-            feed.publish(VideoOrigin::Local, data.clone());
+            // The renderers decode VP8 only (see video_feed).
+            if codec == VideoCodec::Vp8 {
+                feed.publish(VideoOrigin::Local, data.clone());
+            }
             let Some(track) = &track else { continue };
             let sample = Sample { data, duration: frame_duration, ..Default::default() };
             if track.write_sample(&sample).await.is_err() {

@@ -9,11 +9,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use palabre_core::ParticipantId;
-use palabre_media::{level_dbfs, read_frame_number, OpusDecoder, Vp8Decoder};
+use palabre_media::{level_dbfs, read_frame_number, CodecError, OpusDecoder, VideoCodec, VideoDecoder};
 use tracing::Instrument;
 use webrtc::media::io::sample_builder::SampleBuilder;
 use webrtc::util::MarshalSize;
+use webrtc::rtp::codecs::h264::H264Packet;
 use webrtc::rtp::codecs::vp8::Vp8Packet;
+use webrtc::rtp::packetizer::Depacketizer;
 use webrtc::rtp_transceiver::rtp_codec::RTPCodecType;
 use webrtc::track::track_remote::TrackRemote;
 
@@ -31,7 +33,7 @@ pub struct RemoteSinks {
     pub playout: Option<Arc<Mutex<PlayoutMixer>>>,
 }
 
-/// How many packets a VP8 frame may wait for a late packet before it is given up.
+/// How many packets a video frame may wait for a late packet before it is given up.
 const VIDEO_MAX_LATE_PACKETS: u16 = 128;
 
 /// Receives `track` from `owner` until it ends, recording into `stats`.
@@ -69,50 +71,78 @@ async fn receive_video(
     feed: &VideoFeed,
     recording: Option<&Recording>,
 ) -> Result<(), palabre_media::CodecError> {
-    let mut decoder = Vp8Decoder::new()?;
-    let mut frames = SampleBuilder::new(VIDEO_MAX_LATE_PACKETS, Vp8Packet::default(), track.codec().capability.clock_rate);
-    let mut waiting_for_keyframe = true;
-    while let Ok((packet, _)) = track.read_rtp().await {
-        record_packet(stats, owner, RTPCodecType::Video, &packet);
-        frames.push(packet);
-        while let Some(sample) = frames.pop() {
-            tracing::trace!(bytes = sample.data.len(), dropped = sample.prev_dropped_packets, "video frame assembled");
-            if sample.prev_dropped_packets > 0 {
-                // A gap: the next frames reference a picture we do not have.
-                request_keyframe();
-            }
-            feed.publish(VideoOrigin::Remote(owner), sample.data.clone());
-            match decoder.decode(&sample.data) {
-                Ok(decoded) => {
-                    waiting_for_keyframe = false;
-                    let now = Instant::now();
-                    with_remote(stats, owner, |remote| {
-                        for frame in &decoded {
-                            remote.video_frames_decoded += 1;
-                            remote.first_video_at.get_or_insert(now);
-                            if let Some(number) = read_frame_number(frame) {
-                                remote.video_first_frame_number.get_or_insert(number);
-                                remote.video_last_frame_number = Some(number);
-                            }
-                            remote.video_size = Some((frame.width, frame.height));
-                        }
-                    });
-                    if let Some(recording) = recording {
-                        decoded.iter().for_each(|frame| recording.write_video(frame));
-                    }
-                }
-                Err(error) => {
-                    with_remote(stats, owner, |remote| remote.video_decode_errors += 1);
-                    if !waiting_for_keyframe {
-                        tracing::debug!(%error, "video frame not decodable; asking for a keyframe");
-                    }
-                    waiting_for_keyframe = true;
+    let mime = track.codec().capability.mime_type;
+    let codec = VideoCodec::from_mime(&mime).ok_or_else(|| CodecError::InvalidConfig(format!("no decoder for {mime}")))?;
+    with_remote(stats, owner, |remote| remote.video_codec = Some(codec.to_string()));
+    let clock_rate = track.codec().capability.clock_rate;
+    // RFC 7741 (VP8) or RFC 6184 (H.264: single NAL units, STAP-A, FU-A, rebuilt as Annex B) depacketising.
+    let receiver = VideoReceiver { owner, codec, decoder: codec.decoder()?, request_keyframe, stats, feed, recording };
+    match codec {
+        VideoCodec::Vp8 => receiver.run(track, SampleBuilder::new(VIDEO_MAX_LATE_PACKETS, Vp8Packet::default(), clock_rate)).await,
+        VideoCodec::H264 => receiver.run(track, SampleBuilder::new(VIDEO_MAX_LATE_PACKETS, H264Packet::default(), clock_rate)).await,
+    }
+    Ok(())
+}
+
+/// One remote video track's decoding, whatever its packetisation.
+struct VideoReceiver<'a> {
+    owner: ParticipantId,
+    codec: VideoCodec,
+    decoder: Box<dyn VideoDecoder>,
+    request_keyframe: &'a KeyframeRequester,
+    stats: &'a Mutex<CallStats>,
+    feed: &'a VideoFeed,
+    recording: Option<&'a Recording>,
+}
+
+impl VideoReceiver<'_> {
+    async fn run<D: Depacketizer>(self, track: &TrackRemote, mut frames: SampleBuilder<D>) {
+        let VideoReceiver { owner, codec, mut decoder, request_keyframe, stats, feed, recording } = self;
+        let mut waiting_for_keyframe = true;
+        while let Ok((packet, _)) = track.read_rtp().await {
+            record_packet(stats, owner, RTPCodecType::Video, &packet);
+            frames.push(packet);
+            while let Some(sample) = frames.pop() {
+                tracing::trace!(bytes = sample.data.len(), dropped = sample.prev_dropped_packets, "video frame assembled");
+                if sample.prev_dropped_packets > 0 {
+                    // A gap: the next frames reference a picture we do not have.
                     request_keyframe();
+                }
+                // The renderers decode VP8 only (see video_feed).
+                if codec == VideoCodec::Vp8 {
+                    feed.publish(VideoOrigin::Remote(owner), sample.data.clone());
+                }
+                match decoder.decode(&sample.data) {
+                    Ok(decoded) => {
+                        waiting_for_keyframe = false;
+                        let now = Instant::now();
+                        with_remote(stats, owner, |remote| {
+                            for frame in &decoded {
+                                remote.video_frames_decoded += 1;
+                                remote.first_video_at.get_or_insert(now);
+                                if let Some(number) = read_frame_number(frame) {
+                                    remote.video_first_frame_number.get_or_insert(number);
+                                    remote.video_last_frame_number = Some(number);
+                                }
+                                remote.video_size = Some((frame.width, frame.height));
+                            }
+                        });
+                        if let Some(recording) = recording {
+                            decoded.iter().for_each(|frame| recording.write_video(frame));
+                        }
+                    }
+                    Err(error) => {
+                        with_remote(stats, owner, |remote| remote.video_decode_errors += 1);
+                        if !waiting_for_keyframe {
+                            tracing::debug!(%error, "video frame not decodable; asking for a keyframe");
+                        }
+                        waiting_for_keyframe = true;
+                        request_keyframe();
+                    }
                 }
             }
         }
     }
-    Ok(())
 }
 
 async fn receive_audio(

@@ -59,6 +59,8 @@ pub struct RemoteMedia {
     pub video_first_frame_number: Option<u32>,
     pub video_last_frame_number: Option<u32>,
     pub video_size: Option<(u32, u32)>,
+    /// The codec their video arrives in (`vp8`, `h264`), as negotiated.
+    pub video_codec: Option<String>,
     /// Payloads the decoders refused (garbage, or frames referencing a lost picture).
     pub video_decode_errors: u64,
     pub audio_decode_errors: u64,
