@@ -27,6 +27,13 @@ impl OpusEncoder {
         Ok(Self { inner })
     }
 
+    /// Follows the link: a new target bitrate, and the loss in-band FEC should plan for (0 to 100 %).
+    pub fn adapt(&mut self, bitrate_bps: i32, expected_loss_percent: i32) -> Result<(), CodecError> {
+        self.inner.set_bitrate(Bitrate::Bits(bitrate_bps))?;
+        self.inner.set_packet_loss_perc(expected_loss_percent)?;
+        Ok(())
+    }
+
     /// Encodes one 20 ms frame into one packet.
     pub fn encode(&mut self, frame: &AudioFrame) -> Result<Vec<u8>, CodecError> {
         if frame.samples.len() != FRAME_SAMPLES {

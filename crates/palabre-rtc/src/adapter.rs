@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use palabre_core::{Link, ParticipantId, ParticipantInfo, Role, RoomControl};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 use webrtc::track::track_remote::TrackRemote;
 
@@ -26,6 +26,9 @@ pub struct LocalTracks {
     pub video: Option<Arc<NegotiatedVideoTrack>>,
     /// Set by the adapter when a receiver asks for a keyframe; cleared by the video encoder.
     pub keyframe_requested: Arc<AtomicBool>,
+    /// The latest fraction of our audio packets lost (in 256ths), as the other end's RTCP reports say; the audio
+    /// encoder's bitrate follows it (`palabre_core::AudioBitratePolicy`).
+    pub audio_loss: Arc<watch::Sender<Option<u8>>>,
 }
 
 /// Asks the sender of a remote video track for a keyframe (after loss, or a decoder error).

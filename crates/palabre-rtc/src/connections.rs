@@ -17,7 +17,7 @@ use webrtc::track::track_local::TrackLocal;
 
 use crate::adapter::{KeyframeRequester, LocalTracks, RoomEvent};
 use crate::error::CallError;
-use crate::local_media::watch_keyframe_requests;
+use crate::local_media::watch_sender_rtcp;
 
 const DATA_CHANNEL_TIMEOUT: Duration = Duration::from_secs(10);
 /// The app-message data channel's label, the same on every server.
@@ -47,10 +47,15 @@ impl Connections {
         for (track, codec_preferences) in [audio, video].into_iter().flatten() {
             let init = RTCRtpTransceiverInit { direction: RTCRtpTransceiverDirection::Sendonly, send_encodings: vec![] };
             let transceiver = publish.add_transceiver_from_track(track, Some(init)).await?;
-            if let Some(codecs) = codec_preferences {
-                transceiver.set_codec_preferences(codecs).await?;
-            }
-            watch_keyframe_requests(transceiver.sender().await, local.keyframe_requested.clone());
+            // Loss reports on the audio stream drive the audio bitrate; the video bitrate does not adapt yet.
+            let loss = match codec_preferences {
+                Some(codecs) => {
+                    transceiver.set_codec_preferences(codecs).await?;
+                    None
+                }
+                None => Some(local.audio_loss.clone()),
+            };
+            watch_sender_rtcp(transceiver.sender().await, local.keyframe_requested.clone(), loss);
         }
         let data_channel = publish.create_data_channel(APP_CHANNEL_LABEL, None).await?;
         let (open_tx, data_channel_open) = watch::channel(false);

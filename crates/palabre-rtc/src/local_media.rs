@@ -16,9 +16,10 @@ use palabre_media::{
     AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoCodec, VideoFrame, VoiceProcessor,
     Vp8Config, Y4mReader, FRAME_MS,
 };
-use palabre_net::rtcp::asks_for_keyframe;
+use palabre_core::AudioBitratePolicy;
+use palabre_net::rtcp::{asks_for_keyframe, fraction_lost};
 use palabre_devices::{open_camera, Camera, DeviceError};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use webrtc::api::media_engine::MIME_TYPE_OPUS;
@@ -188,9 +189,8 @@ fn file_error(path: &Path, error: MediaFileError) -> CallError {
     MediaError::File { path: path.display().to_string(), reason: error.to_string() }.into()
 }
 
-/// Starting bitrates; the engine will adapt them to the link in a later step.
+/// The video bitrate; it does not adapt to the link yet (audio does: see `send_audio`).
 const VIDEO_BITRATE_KBPS: u32 = 600;
-const OPUS_BITRATE_BPS: i32 = 32_000;
 
 /// Shared between the call and its source tasks.
 #[derive(Debug, Default)]
@@ -223,6 +223,7 @@ pub fn local_tracks_for(video: &VideoSource, audio: &AudioSource, video_codec: V
         audio: (*audio != AudioSource::None).then(|| track(MIME_TYPE_OPUS, 48_000, 2, "minptime=10;useinbandfec=1", "audio")),
         video: (*video != VideoSource::None).then(|| Arc::new(NegotiatedVideoTrack::new(&[video_codec], "video", "palabre"))),
         keyframe_requested: Arc::new(AtomicBool::new(false)),
+        audio_loss: Arc::new(watch::channel(None).0),
     }
 }
 
@@ -239,7 +240,7 @@ pub fn start_sources(
         tasks.push(tokio::spawn(send_video(Some(track.clone()), input, config, keyframe_requested, state.clone(), feed)));
     }
     if let (Some(track), Some(input)) = (&tracks.audio, sources.audio) {
-        tasks.push(tokio::spawn(send_audio(track.clone(), input, state)));
+        tasks.push(tokio::spawn(send_audio(track.clone(), input, tracks.audio_loss.subscribe(), state)));
     }
     tasks
 }
@@ -257,12 +258,20 @@ pub(crate) fn start_preview(
     Ok(Some(tokio::spawn(send_video(None, input, config, Arc::default(), Arc::default(), feed))))
 }
 
-/// Reads a sender's RTCP: keyframe requests raise `flag`. Reading also keeps the sender's interceptors working.
-pub fn watch_keyframe_requests(sender: Arc<RTCRtpSender>, flag: Arc<AtomicBool>) {
+/// Reads a sender's RTCP: keyframe requests raise `flag`, and the loss reported on its stream goes to `loss`
+/// when given. Reading also keeps the sender's interceptors working.
+pub fn watch_sender_rtcp(sender: Arc<RTCRtpSender>, flag: Arc<AtomicBool>, loss: Option<Arc<watch::Sender<Option<u8>>>>) {
     tokio::spawn(async move {
         while let Ok((packets, _)) = sender.read_rtcp().await {
             if asks_for_keyframe(&packets) {
                 flag.store(true, Ordering::Relaxed);
+            }
+            if let Some(loss) = &loss {
+                // The SSRC is known once the sender has started, which it has when RTCP arrives for it.
+                let ssrc = sender.get_parameters().await.encodings.first().map(|encoding| encoding.ssrc);
+                if let Some(fraction) = ssrc.and_then(|ssrc| fraction_lost(&packets, ssrc)) {
+                    loss.send_replace(Some(fraction));
+                }
             }
         }
     });
@@ -328,8 +337,15 @@ async fn send_video(
     Ok(())
 }
 
-async fn send_audio(track: Arc<TrackLocalStaticSample>, mut input: AudioInput, state: Arc<LocalState>) -> Result<(), CallError> {
-    let mut encoder = OpusEncoder::new(OPUS_BITRATE_BPS)?;
+/// Paces, encodes and sends our audio, at the bitrate `loss` reports (the other end's receiver reports) call for.
+async fn send_audio(
+    track: Arc<TrackLocalStaticSample>,
+    mut input: AudioInput,
+    mut loss: watch::Receiver<Option<u8>>,
+    state: Arc<LocalState>,
+) -> Result<(), CallError> {
+    let mut policy = AudioBitratePolicy::default();
+    let mut encoder = OpusEncoder::new(policy.current().bitrate_bps as i32)?;
     let frame_duration = Duration::from_millis(FRAME_MS);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -355,6 +371,13 @@ async fn send_audio(track: Arc<TrackLocalStaticSample>, mut input: AudioInput, s
         };
         if state.audio_muted.load(Ordering::Relaxed) {
             continue;
+        }
+        if loss.has_changed().unwrap_or(false) {
+            if let Some(fraction) = *loss.borrow_and_update() {
+                let setting = policy.on_receiver_report(fraction);
+                tracing::debug!(fraction, ?setting, "audio bitrate follows the loss reported");
+                encoder.adapt(setting.bitrate_bps as i32, i32::from(setting.expected_loss_percent))?;
+            }
         }
         let packet = encoder.encode(&frame)?;
         state.bytes_sent.fetch_add(packet.len() as u64, Ordering::Relaxed);
