@@ -11,7 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use palabre_core::{Link, ParticipantId, ParticipantInfo, Role, RoomControl};
 use tokio::sync::{mpsc, watch};
-use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
+use webrtc::track::track_local::track_local_static_rtp::TrackLocalStaticRTP;
 use webrtc::track::track_remote::TrackRemote;
 
 use crate::embedded::EmbeddedRoom;
@@ -22,7 +22,8 @@ use crate::video_track::NegotiatedVideoTrack;
 /// What the local participant sends, ready to be attached to a peer connection.
 #[derive(Clone)]
 pub struct LocalTracks {
-    pub audio: Option<Arc<TrackLocalStaticSample>>,
+    /// Opus, packetised by the engine itself (`opus_rtp`) so that DTX can leave silent frames out.
+    pub audio: Option<Arc<TrackLocalStaticRTP>>,
     pub video: Option<Arc<NegotiatedVideoTrack>>,
     /// Set by the adapter when a receiver asks for a keyframe; cleared by the video encoder.
     pub keyframe_requested: Arc<AtomicBool>,

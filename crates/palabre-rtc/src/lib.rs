@@ -19,6 +19,7 @@ mod connections;
 mod embedded;
 pub mod error;
 mod janus;
+mod opus_rtp;
 pub mod playout;
 pub mod local_media;
 pub mod recording;

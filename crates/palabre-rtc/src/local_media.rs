@@ -26,11 +26,13 @@ use webrtc::api::media_engine::MIME_TYPE_OPUS;
 use webrtc::media::Sample;
 use webrtc::rtp_transceiver::rtp_codec::RTCRtpCodecCapability;
 use webrtc::rtp_transceiver::rtp_sender::RTCRtpSender;
-use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
+use webrtc::track::track_local::track_local_static_rtp::TrackLocalStaticRTP;
+use webrtc::track::track_local::TrackLocalWriter;
 
 use crate::adapter::LocalTracks;
 use crate::call_microphone::{open_call_microphone, CallMicrophone};
 use crate::error::{CallError, MediaError};
+use crate::opus_rtp::OpusRtp;
 use crate::video_feed::{VideoFeed, VideoOrigin};
 use crate::video_track::NegotiatedVideoTrack;
 
@@ -198,6 +200,7 @@ pub struct LocalState {
     pub audio_muted: AtomicBool,
     pub video_muted: AtomicBool,
     pub video_frames_sent: AtomicU64,
+    /// 20 ms frames encoded and sent, counting those a silence let DTX leave out (the receivers fill them in).
     pub audio_frames_sent: AtomicU64,
     pub bytes_sent: AtomicU64,
 }
@@ -217,7 +220,7 @@ pub fn local_tracks_for(video: &VideoSource, audio: &AudioSource, video_codec: V
             sdp_fmtp_line: fmtp.to_string(),
             rtcp_feedback: vec![],
         };
-        Arc::new(TrackLocalStaticSample::new(codec, kind.to_string(), "palabre".to_string()))
+        Arc::new(TrackLocalStaticRTP::new(codec, kind.to_string(), "palabre".to_string()))
     };
     LocalTracks {
         audio: (*audio != AudioSource::None).then(|| track(MIME_TYPE_OPUS, 48_000, 2, "minptime=10;useinbandfec=1", "audio")),
@@ -339,13 +342,14 @@ async fn send_video(
 
 /// Paces, encodes and sends our audio, at the bitrate `loss` reports (the other end's receiver reports) call for.
 async fn send_audio(
-    track: Arc<TrackLocalStaticSample>,
+    track: Arc<TrackLocalStaticRTP>,
     mut input: AudioInput,
     mut loss: watch::Receiver<Option<u8>>,
     state: Arc<LocalState>,
 ) -> Result<(), CallError> {
     let mut policy = AudioBitratePolicy::default();
     let mut encoder = OpusEncoder::new(policy.current().bitrate_bps as i32)?;
+    let mut rtp = OpusRtp::new();
     let frame_duration = Duration::from_millis(FRAME_MS);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -379,13 +383,13 @@ async fn send_audio(
                 encoder.adapt(setting.bitrate_bps as i32, i32::from(setting.expected_loss_percent))?;
             }
         }
-        let packet = encoder.encode(&frame)?;
-        state.bytes_sent.fetch_add(packet.len() as u64, Ordering::Relaxed);
-        let sample = Sample { data: Bytes::from(packet), duration: frame_duration, ..Default::default() };
-        if track.write_sample(&sample).await.is_err() {
+        state.audio_frames_sent.fetch_add(1, Ordering::Relaxed);
+        // A silence (DTX) is not sent: the receivers fill it back from the timestamps.
+        let Some(packet) = rtp.next(encoder.encode(&frame)?) else { continue };
+        state.bytes_sent.fetch_add(packet.payload.len() as u64, Ordering::Relaxed);
+        if track.write_rtp(&packet).await.is_err() {
             return Ok(());
         }
-        state.audio_frames_sent.fetch_add(1, Ordering::Relaxed);
     }
     Ok(())
 }

@@ -163,11 +163,13 @@ async fn receive_audio(
             // The speaker's own decoder plays it when its time comes; this one counts and records.
             mixer.lock().expect("mixer lock").push(owner.0, packet.header.sequence_number, packet.payload.to_vec());
         }
-        let Arrival::Next { lost } = sequence.arrive(packet.header.sequence_number) else {
+        let Arrival::Next { lost, silent } = sequence.arrive(packet.header.sequence_number, packet.header.timestamp) else {
             continue;
         };
-        // Make up the lost frames first: all but the last by concealment, the last from this packet's FEC.
-        let mut repaired = Vec::with_capacity(usize::from(lost));
+        // The sender's silence (DTX) as libopus fills it (comfort noise fading out), so a recording keeps time.
+        let mut repaired: Vec<_> = (0..silent).filter_map(|_| decoder.conceal_loss().ok()).collect();
+        let filled = repaired.len();
+        // Then the lost frames: all but the last by concealment, the last from this packet's FEC.
         for missing in 0..lost {
             let rebuilt = if missing + 1 == lost { decoder.recover_lost_from(&packet.payload) } else { decoder.conceal_loss() };
             repaired.extend(rebuilt.ok());
@@ -177,8 +179,8 @@ async fn receive_audio(
                 let now = Instant::now();
                 let voiced = level_dbfs(&frame) > VOICE_DBFS;
                 with_remote(stats, owner, |remote| {
-                    remote.audio_frames_decoded += 1;
-                    remote.audio_frames_repaired += repaired.len() as u64;
+                    remote.audio_frames_decoded += 1 + filled as u64;
+                    remote.audio_frames_repaired += (repaired.len() - filled) as u64;
                     remote.first_audio_at.get_or_insert(now);
                     if voiced {
                         remote.last_voice_at = Some(now);

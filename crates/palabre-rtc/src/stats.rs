@@ -51,6 +51,7 @@ impl CallStats {
 #[derive(Debug, Default, Clone)]
 pub struct RemoteMedia {
     pub video_frames_decoded: u64,
+    /// 20 ms frames decoded, counting those of a silence the sender left out (DTX), which the decoder fills in.
     pub audio_frames_decoded: u64,
     pub first_video_at: Option<Instant>,
     pub first_audio_at: Option<Instant>,
