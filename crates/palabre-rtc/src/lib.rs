@@ -13,9 +13,9 @@
 pub mod adapter;
 pub mod device_test;
 mod audio_sequence;
-mod call_microphone;
 pub mod call;
 mod connections;
+mod device_fallback;
 mod embedded;
 pub mod error;
 mod janus;

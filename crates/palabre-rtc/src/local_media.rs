@@ -18,7 +18,7 @@ use palabre_media::{
 };
 use palabre_core::AudioBitratePolicy;
 use palabre_net::rtcp::{asks_for_keyframe, fraction_lost};
-use palabre_devices::{open_camera, Camera, DeviceError};
+use palabre_devices::{open_camera, open_microphone, Camera, DeviceError, Microphone};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -30,7 +30,7 @@ use webrtc::track::track_local::track_local_static_rtp::TrackLocalStaticRTP;
 use webrtc::track::track_local::TrackLocalWriter;
 
 use crate::adapter::LocalTracks;
-use crate::call_microphone::{open_call_microphone, CallMicrophone};
+use crate::device_fallback::FallbackDevice;
 use crate::error::{CallError, MediaError};
 use crate::opus_rtp::OpusRtp;
 use crate::video_feed::{VideoFeed, VideoOrigin};
@@ -111,7 +111,7 @@ enum AudioInput {
     Clip(AudioClip),
     /// Frames as the device delivers them; the stream runs while `_device` lives.
     /// `voice` cleans each frame (echo, noise, level) before it is encoded.
-    Microphone { frames: mpsc::UnboundedReceiver<AudioFrame>, voice: Option<Arc<Mutex<VoiceProcessor>>>, _device: CallMicrophone },
+    Microphone { frames: mpsc::UnboundedReceiver<AudioFrame>, voice: Option<Arc<Mutex<VoiceProcessor>>>, _device: FallbackDevice<Microphone> },
 }
 
 /// Opens the devices and checks the files among the sources (a y4m is walked to its end, a WAV decoded whole).
@@ -148,7 +148,13 @@ pub fn open_sources(
         }
         AudioSource::Microphone { device } => {
             let (frames_tx, frames) = mpsc::unbounded_channel();
-            let microphone = open_call_microphone(device.as_deref(), frames_tx, problems)?;
+            let open = move |id: Option<&str>, on_problem: Box<dyn FnMut(String) + Send>| {
+                let frames = frames_tx.clone();
+                open_microphone(id, move |frame| {
+                    let _ = frames.send(frame);
+                }, on_problem)
+            };
+            let microphone = FallbackDevice::open(device.as_deref(), Arc::new(open), problems)?;
             Some(AudioInput::Microphone { frames, voice, _device: microphone })
         }
     };
