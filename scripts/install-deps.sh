@@ -15,6 +15,7 @@ packages=(
   libasound2-dev                      # cpal's ALSA backend (palabre-devices) links libasound
   pulseaudio pulseaudio-utils         # audio-device tests: a PulseAudio daemon per test, null sinks, paplay/parec
   espeak-ng                           # speech for the audio tests (played into a microphone, found in recordings)
+  imagemagick                         # screen-sharing tests: `display -window root` draws the picture that is shared
 )
 # The browser guest's driver runs on Node.js (18 or newer); Debian's is used where none is installed.
 command -v node >/dev/null || packages+=(nodejs npm)

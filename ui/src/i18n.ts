@@ -313,6 +313,10 @@ export const MESSAGES = {
         problem: "L’enregistrement ne peut pas être écrit dans ce dossier.",
         action: "Choisissez un dossier où vous pouvez écrire, avec assez de place.",
       },
+      "screen-capture": {
+        problem: "Votre écran ne peut pas être partagé.",
+        action: "Vérifiez que la session graphique est ouverte, ou choisissez un autre écran.",
+      },
       // Not a link error: the check itself could not run.
       "unexpected": {
         problem: "La vérification n’a pas pu avoir lieu.",
@@ -618,6 +622,10 @@ export const MESSAGES = {
       "recording": {
         problem: "The recording cannot be written to this folder.",
         action: "Choose a folder you can write to, with enough space.",
+      },
+      "screen-capture": {
+        problem: "Your screen cannot be shared.",
+        action: "Check that the desktop session is open, or choose another screen.",
       },
       // Not a link error: the check itself could not run.
       "unexpected": {

@@ -14,6 +14,7 @@ pub mod message;
 pub mod names;
 pub mod participant;
 pub mod permissions;
+pub mod screen_share;
 pub mod signal;
 pub mod vote;
 

@@ -2,6 +2,7 @@
 //! (send-only) and the app-message data channel, and *subscribe*, carrying everyone else's media. What differs
 //! between servers — who offers, how the SDP travels, how app messages come back — stays in each adapter.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use webrtc::peer_connection::peer_connection_state::RTCPeerConnectionState;
 use webrtc::peer_connection::RTCPeerConnection;
 use webrtc::rtp_transceiver::rtp_transceiver_direction::RTCRtpTransceiverDirection;
 use webrtc::rtp_transceiver::RTCRtpTransceiverInit;
+use webrtc::rtp_transceiver::rtp_codec::RTCRtpCodecParameters;
 use webrtc::track::track_local::TrackLocal;
 
 use crate::adapter::{KeyframeRequester, LocalTracks, RoomEvent};
@@ -41,21 +43,15 @@ impl Connections {
         let options = PeerOptions { include_loopback: true };
         let publish = negotiate::new_peer_connection(&options).await?;
         let subscribe = negotiate::new_peer_connection(&options).await?;
-        let audio = local.audio.clone().map(|track| (track as Arc<dyn TrackLocal + Send + Sync>, None));
-        // Video offers our codecs in our order; the track follows whichever the answer keeps.
-        let video = local.video.clone().map(|track| (track.clone() as Arc<dyn TrackLocal + Send + Sync>, Some(track.codec_preferences())));
-        for (track, codec_preferences) in [audio, video].into_iter().flatten() {
-            let init = RTCRtpTransceiverInit { direction: RTCRtpTransceiverDirection::Sendonly, send_encodings: vec![] };
-            let transceiver = publish.add_transceiver_from_track(track, Some(init)).await?;
+        if let Some(track) = &local.audio {
             // Loss reports on the audio stream drive the audio bitrate; the video bitrate does not adapt yet.
-            let loss = match codec_preferences {
-                Some(codecs) => {
-                    transceiver.set_codec_preferences(codecs).await?;
-                    None
-                }
-                None => Some(local.audio_loss.clone()),
-            };
-            watch_sender_rtcp(transceiver.sender().await, local.keyframe_requested.clone(), loss);
+            let feedback = SendFeedback { keyframe_requested: local.keyframe_requested.clone(), audio_loss: Some(local.audio_loss.clone()) };
+            add_send_track(&publish, track.clone(), None, feedback).await?;
+        }
+        if let Some(track) = &local.video {
+            // Our codecs in our order; the track follows whichever the answer keeps.
+            let feedback = SendFeedback { keyframe_requested: local.keyframe_requested.clone(), audio_loss: None };
+            add_send_track(&publish, track.clone(), Some(track.codec_preferences()), feedback).await?;
         }
         let data_channel = publish.create_data_channel(APP_CHANNEL_LABEL, None).await?;
         let (open_tx, data_channel_open) = watch::channel(false);
@@ -91,6 +87,30 @@ impl Connections {
         let _ = self.publish.close().await;
         let _ = self.subscribe.close().await;
     }
+}
+
+/// Where a sent track's RTCP goes: keyframe requests raise `keyframe_requested`; for audio, the loss the
+/// receiver reports goes to `audio_loss`.
+pub(crate) struct SendFeedback {
+    pub keyframe_requested: Arc<AtomicBool>,
+    pub audio_loss: Option<Arc<watch::Sender<Option<u8>>>>,
+}
+
+/// Adds `track` to `publish`, send-only, offering `codec_preferences` in that order when given (else every
+/// codec of its kind). The caller negotiates afterwards.
+pub(crate) async fn add_send_track(
+    publish: &RTCPeerConnection,
+    track: Arc<dyn TrackLocal + Send + Sync>,
+    codec_preferences: Option<Vec<RTCRtpCodecParameters>>,
+    feedback: SendFeedback,
+) -> Result<(), CallError> {
+    let init = RTCRtpTransceiverInit { direction: RTCRtpTransceiverDirection::Sendonly, send_encodings: vec![] };
+    let transceiver = publish.add_transceiver_from_track(track, Some(init)).await?;
+    if let Some(codecs) = codec_preferences {
+        transceiver.set_codec_preferences(codecs).await?;
+    }
+    watch_sender_rtcp(transceiver.sender().await, feedback.keyframe_requested, feedback.audio_loss);
+    Ok(())
 }
 
 /// What a remote video track's receiver calls to ask its sender for a keyframe, over the connection `pc`

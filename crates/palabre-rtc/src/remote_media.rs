@@ -8,6 +8,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use palabre_core::screen_share::is_screen_track;
 use palabre_core::ParticipantId;
 use palabre_media::{level_dbfs, read_frame_number, CodecError, OpusDecoder, VideoCodec, VideoDecoder};
 use tracing::Instrument;
@@ -35,6 +36,9 @@ pub struct RemoteSinks {
 
 /// How many packets a video frame may wait for a late packet before it is given up.
 const VIDEO_MAX_LATE_PACKETS: u16 = 128;
+/// The same for a screen share: a 1920×1080 keyframe of text takes well over 128 packets (about 115 kB were
+/// measured, and more is possible), and a frame the builder cannot hold is never assembled.
+const SCREEN_MAX_LATE_PACKETS: u16 = 1024;
 
 /// Receives `track` from `owner` until it ends, recording into `stats`.
 pub async fn receive(
@@ -51,7 +55,12 @@ pub async fn receive(
     tracing::debug!(parent: &span, mime = %codec.capability.mime_type, payload_type = codec.payload_type, ssrc = track.ssrc(), "receiving");
     let result = async {
         match track.kind() {
-            RTPCodecType::Video => receive_video(owner, &track, &request_keyframe, &stats, &feed, recording.as_ref()).await,
+            RTPCodecType::Video if is_screen_track(&track.id()) => {
+                receive_video(owner, &track, VideoKind::Screen, &request_keyframe, &stats, &feed, recording.as_ref()).await
+            }
+            RTPCodecType::Video => {
+                receive_video(owner, &track, VideoKind::Camera, &request_keyframe, &stats, &feed, recording.as_ref()).await
+            }
             RTPCodecType::Audio => receive_audio(owner, &track, &stats, recording.as_ref(), playout.as_deref()).await,
             RTPCodecType::Unspecified => Ok(()),
         }
@@ -63,9 +72,17 @@ pub async fn receive(
     }
 }
 
+/// A participant's camera, or their screen share (counted apart; not in the renderers' feed yet).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum VideoKind {
+    Camera,
+    Screen,
+}
+
 async fn receive_video(
     owner: ParticipantId,
     track: &TrackRemote,
+    kind: VideoKind,
     request_keyframe: &KeyframeRequester,
     stats: &Mutex<CallStats>,
     feed: &VideoFeed,
@@ -73,13 +90,16 @@ async fn receive_video(
 ) -> Result<(), palabre_media::CodecError> {
     let mime = track.codec().capability.mime_type;
     let codec = VideoCodec::from_mime(&mime).ok_or_else(|| CodecError::InvalidConfig(format!("no decoder for {mime}")))?;
-    with_remote(stats, owner, |remote| remote.video_codec = Some(codec.to_string()));
+    if kind == VideoKind::Camera {
+        with_remote(stats, owner, |remote| remote.video_codec = Some(codec.to_string()));
+    }
     let clock_rate = track.codec().capability.clock_rate;
+    let max_late = if kind == VideoKind::Screen { SCREEN_MAX_LATE_PACKETS } else { VIDEO_MAX_LATE_PACKETS };
     // RFC 7741 (VP8) or RFC 6184 (H.264: single NAL units, STAP-A, FU-A, rebuilt as Annex B) depacketising.
-    let receiver = VideoReceiver { owner, codec, decoder: codec.decoder()?, request_keyframe, stats, feed, recording };
+    let receiver = VideoReceiver { owner, kind, codec, decoder: codec.decoder()?, request_keyframe, stats, feed, recording };
     match codec {
-        VideoCodec::Vp8 => receiver.run(track, SampleBuilder::new(VIDEO_MAX_LATE_PACKETS, Vp8Packet::default(), clock_rate)).await,
-        VideoCodec::H264 => receiver.run(track, SampleBuilder::new(VIDEO_MAX_LATE_PACKETS, H264Packet::default(), clock_rate)).await,
+        VideoCodec::Vp8 => receiver.run(track, SampleBuilder::new(max_late, Vp8Packet::default(), clock_rate)).await,
+        VideoCodec::H264 => receiver.run(track, SampleBuilder::new(max_late, H264Packet::default(), clock_rate)).await,
     }
     Ok(())
 }
@@ -87,6 +107,7 @@ async fn receive_video(
 /// One remote video track's decoding, whatever its packetisation.
 struct VideoReceiver<'a> {
     owner: ParticipantId,
+    kind: VideoKind,
     codec: VideoCodec,
     decoder: Box<dyn VideoDecoder>,
     request_keyframe: &'a KeyframeRequester,
@@ -97,7 +118,7 @@ struct VideoReceiver<'a> {
 
 impl VideoReceiver<'_> {
     async fn run<D: Depacketizer>(self, track: &TrackRemote, mut frames: SampleBuilder<D>) {
-        let VideoReceiver { owner, codec, mut decoder, request_keyframe, stats, feed, recording } = self;
+        let VideoReceiver { owner, kind, codec, mut decoder, request_keyframe, stats, feed, recording } = self;
         let mut waiting_for_keyframe = true;
         while let Ok((packet, _)) = track.read_rtp().await {
             record_packet(stats, owner, RTPCodecType::Video, &packet);
@@ -108,8 +129,8 @@ impl VideoReceiver<'_> {
                     // A gap: the next frames reference a picture we do not have.
                     request_keyframe();
                 }
-                // The renderers decode VP8 only (see video_feed).
-                if codec == VideoCodec::Vp8 {
+                // The renderers draw cameras, and decode VP8 only (see video_feed).
+                if kind == VideoKind::Camera && codec == VideoCodec::Vp8 {
                     feed.publish(VideoOrigin::Remote(owner), sample.data.clone());
                 }
                 match decoder.decode(&sample.data) {
@@ -117,6 +138,11 @@ impl VideoReceiver<'_> {
                         waiting_for_keyframe = false;
                         let now = Instant::now();
                         with_remote(stats, owner, |remote| {
+                            if kind == VideoKind::Screen {
+                                remote.screen_frames_decoded += decoded.len() as u64;
+                                remote.first_screen_at.get_or_insert(now);
+                                return;
+                            }
                             for frame in &decoded {
                                 remote.video_frames_decoded += 1;
                                 remote.first_video_at.get_or_insert(now);

@@ -53,6 +53,9 @@ pub struct RemoteMedia {
     pub video_frames_decoded: u64,
     /// 20 ms frames decoded, counting those of a silence the sender left out (DTX), which the decoder fills in.
     pub audio_frames_decoded: u64,
+    /// Frames of their screen share (a second video track), counted apart from the camera's.
+    pub screen_frames_decoded: u64,
+    pub first_screen_at: Option<Instant>,
     pub first_video_at: Option<Instant>,
     pub first_audio_at: Option<Instant>,
     /// Frame numbers drawn into a test pattern, first and last decoded: with `video_frames_decoded` they tell
