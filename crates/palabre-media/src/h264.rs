@@ -118,8 +118,11 @@ fn to_frame(picture: &DecodedYUV<'_>) -> VideoFrame {
     let (width, height) = picture.dimensions();
     let (chroma_width, chroma_height) = picture.dimensions_uv();
     let (y_stride, u_stride, v_stride) = picture.strides();
+    // Row by row with slice copies (memcpy), never byte by byte: this runs for every picture of a call.
     let packed = |plane: &[u8], stride: usize, row: usize, rows: usize| -> Vec<u8> {
-        plane.chunks(stride).take(rows).flat_map(|line| &line[..row]).copied().collect()
+        let mut packed = Vec::with_capacity(row * rows);
+        plane.chunks(stride).take(rows).for_each(|line| packed.extend_from_slice(&line[..row]));
+        packed
     };
     VideoFrame {
         width: width as u32,
