@@ -29,7 +29,7 @@ pub struct H264Encoder {
 impl H264Encoder {
     pub fn new(config: VideoConfig) -> Result<Self, CodecError> {
         config.validate("H.264", MAX_DIMENSION)?;
-        if config.width % 2 != 0 || config.height % 2 != 0 {
+        if !config.width.is_multiple_of(2) || !config.height.is_multiple_of(2) {
             return Err(CodecError::InvalidConfig(format!(
                 "H.264 pictures need even sides, not {}x{}",
                 config.width, config.height
