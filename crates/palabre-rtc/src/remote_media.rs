@@ -72,7 +72,7 @@ pub async fn receive(
     }
 }
 
-/// A participant's camera, or their screen share (counted apart; not in the renderers' feed yet).
+/// A participant's camera, or their screen share (counted apart).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum VideoKind {
     Camera,
@@ -129,9 +129,13 @@ impl VideoReceiver<'_> {
                     // A gap: the next frames reference a picture we do not have.
                     request_keyframe();
                 }
-                // The renderers draw cameras, and decode VP8 only (see video_feed).
-                if kind == VideoKind::Camera && codec == VideoCodec::Vp8 {
-                    feed.publish(VideoOrigin::Remote(owner), sample.data.clone());
+                // The renderers decode VP8 only (see video_feed).
+                if codec == VideoCodec::Vp8 {
+                    let origin = match kind {
+                        VideoKind::Camera => VideoOrigin::Remote(owner),
+                        VideoKind::Screen => VideoOrigin::Screen(owner),
+                    };
+                    feed.publish(origin, sample.data.clone());
                 }
                 match decoder.decode(&sample.data) {
                     Ok(decoded) => {

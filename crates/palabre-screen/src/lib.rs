@@ -5,8 +5,12 @@
 //! of XWayland does not show native windows: the portal and PipeWire path is the next step, and so is Windows
 //! (DXGI desktop duplication or Windows Graphics Capture); see docs/ARCHITECTURE.md.
 
+#[cfg(windows)]
+mod windows_gdi;
 mod x11;
 
+#[cfg(windows)]
+pub use windows_gdi::GdiScreen;
 pub use x11::X11Screen;
 
 /// One captured picture: `width × height` pixels, 4 bytes each in B, G, R, A/unused order, rows packed.
@@ -36,7 +40,11 @@ pub trait Screen: Send {
     fn capture(&mut self) -> Result<BgraFrame, ScreenError>;
 }
 
-/// Opens a screen by name: an X11 display (`:99`, `:0.1`), or the `DISPLAY` of the environment when `None`.
+/// Opens a screen by name: an X11 display (`:99`, `:0.1`), or the `DISPLAY` of the environment when `None`;
+/// on Windows, the primary screen.
 pub fn open_screen(name: Option<&str>) -> Result<Box<dyn Screen>, ScreenError> {
+    #[cfg(windows)]
+    return Ok(Box::new(GdiScreen::open(name)?));
+    #[cfg(not(windows))]
     Ok(Box::new(X11Screen::open(name)?))
 }
