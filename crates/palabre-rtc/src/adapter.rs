@@ -11,6 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use palabre_core::{Link, ParticipantId, ParticipantInfo, Role, RoomControl};
 use tokio::sync::mpsc;
+use webrtc::track::track_local::track_local_static_rtp::TrackLocalStaticRTP;
 use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 use webrtc::track::track_remote::TrackRemote;
 
@@ -63,7 +64,7 @@ pub trait RoomConnection: Send + Sync {
     /// for it raise `keyframe_requested`.
     async fn publish_screen(
         &self,
-        track: Arc<TrackLocalStaticSample>,
+        track: Arc<TrackLocalStaticRTP>,
         keyframe_requested: Arc<AtomicBool>,
     ) -> Result<(), CallError> {
         let _ = (track, keyframe_requested);

@@ -14,7 +14,6 @@ use webrtc::peer_connection::peer_connection_state::RTCPeerConnectionState;
 use webrtc::peer_connection::RTCPeerConnection;
 use webrtc::rtp_transceiver::rtp_transceiver_direction::RTCRtpTransceiverDirection;
 use webrtc::rtp_transceiver::RTCRtpTransceiverInit;
-use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 use webrtc::track::track_local::TrackLocal;
 
 use crate::adapter::{KeyframeRequester, LocalTracks, RoomEvent};
@@ -86,10 +85,9 @@ impl Connections {
 /// negotiates afterwards.
 pub(crate) async fn add_send_track(
     publish: &RTCPeerConnection,
-    track: Arc<TrackLocalStaticSample>,
+    track: Arc<dyn TrackLocal + Send + Sync>,
     keyframe_requested: Arc<AtomicBool>,
 ) -> Result<(), CallError> {
-    let track: Arc<dyn TrackLocal + Send + Sync> = track;
     let init = RTCRtpTransceiverInit { direction: RTCRtpTransceiverDirection::Sendonly, send_encodings: vec![] };
     let transceiver = publish.add_transceiver_from_track(track, Some(init)).await?;
     watch_keyframe_requests(transceiver.sender().await, keyframe_requested);
