@@ -299,4 +299,11 @@ mod tests {
         let error = OpenedScreen::open(&options).err().expect("refused").to_string();
         assert!(error.starts_with("cannot share the screen: cannot open display :4242"), "{error}");
     }
+
+    #[test]
+    fn a_bad_source_id_is_one_clear_error() {
+        let options = ScreenOptions { source: ScreenSource::Source { display: None, id: "window:12".into() }, fps: 5 };
+        let error = OpenedScreen::open(&options).err().expect("refused").to_string();
+        assert!(error.starts_with("cannot share the screen: \"window:12\" is not something to share"), "{error}");
+    }
 }
