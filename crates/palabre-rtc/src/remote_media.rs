@@ -70,7 +70,7 @@ pub async fn receive(
     }
 }
 
-/// A participant's camera, or their screen share (counted apart; not in the renderers' feed yet).
+/// A participant's camera, or their screen share (counted apart).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum VideoKind {
     Camera,
@@ -99,9 +99,11 @@ async fn receive_video(
                 // A gap: the next frames reference a picture we do not have.
                 request_keyframe();
             }
-            if kind == VideoKind::Camera {
-                feed.publish(VideoOrigin::Remote(owner), sample.data.clone());
-            }
+            let origin = match kind {
+                VideoKind::Camera => VideoOrigin::Remote(owner),
+                VideoKind::Screen => VideoOrigin::Screen(owner),
+            };
+            feed.publish(origin, sample.data.clone());
             match decoder.decode(&sample.data) {
                 Ok(decoded) => {
                     waiting_for_keyframe = false;

@@ -1,15 +1,24 @@
 //! Screen capture: a whole screen or one window as tightly packed BGRA pictures, for the call engine to convert
 //! and encode, and the list of what can be shared (with thumbnails) for a share picker.
 //!
-//! X11 only so far (an Xvfb display works): `GetImage` over the display's socket, through x11rb's pure-Rust
-//! protocol (nothing to link, nothing generated at build time). On Wayland the root window of XWayland does not
-//! show native windows: the portal and PipeWire path is the next step, and so is Windows (DXGI desktop
-//! duplication or Windows Graphics Capture); see docs/ARCHITECTURE.md.
+//! X11 (an Xvfb display works): `GetImage` over the display's socket, through x11rb's pure-Rust protocol (nothing
+//! to link, nothing generated at build time); screens and windows are listed and opened by id. On Wayland the
+//! root window of XWayland does not show native windows: the desktop portal's own dialog picks a screen or window
+//! and PipeWire carries it ([`PORTAL`]). On Windows, GDI captures the primary screen. Listing sources and
+//! sharing one window by id are X11's only so far; see docs/ARCHITECTURE.md.
 
+#[cfg(target_os = "linux")]
+mod wayland;
+#[cfg(windows)]
+mod windows_gdi;
 mod thumbnail;
 mod x11;
 
 pub use thumbnail::{fit_within, THUMBNAIL_SIZE};
+#[cfg(target_os = "linux")]
+pub use wayland::PortalScreen;
+#[cfg(windows)]
+pub use windows_gdi::GdiScreen;
 pub use x11::{X11Screen, X11Window};
 
 /// One captured picture: `width × height` pixels, 4 bytes each in B, G, R, A/unused order, rows packed.
@@ -36,6 +45,8 @@ pub enum ScreenError {
     NoSuchSource { id: String, display: String },
     #[error("the shared window was closed")]
     WindowClosed,
+    #[error("the desktop's screen-sharing portal did not give a screen: {0}")]
+    Portal(String),
 }
 
 /// A screen or window that can be captured again and again, always at the size it had when opened.
@@ -66,8 +77,20 @@ pub struct SourceInfo {
     pub thumbnail: BgraFrame,
 }
 
-/// Opens a whole screen by name: an X11 display (`:99`, `:0.1`), or the `DISPLAY` of the environment when `None`.
+/// Name of the screen the user picks in the Wayland desktop's own dialog.
+pub const PORTAL: &str = "portal";
+
+/// Opens a screen by name: an X11 display (`:99`, `:0.1`), [`PORTAL`], or when `None` the session's own (the
+/// portal in a Wayland session, where X11 shows only X11 windows; else `DISPLAY`). On Windows, the primary
+/// screen. The portal waits for the user's choice: call this off async threads.
 pub fn open_screen(name: Option<&str>) -> Result<Box<dyn Screen>, ScreenError> {
+    #[cfg(windows)]
+    return Ok(Box::new(GdiScreen::open(name)?));
+    #[cfg(target_os = "linux")]
+    if name == Some(PORTAL) || (name.is_none() && std::env::var_os("WAYLAND_DISPLAY").is_some()) {
+        return Ok(Box::new(PortalScreen::open()?));
+    }
+    #[cfg(not(windows))]
     Ok(Box::new(X11Screen::open(name)?))
 }
 
