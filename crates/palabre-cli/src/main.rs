@@ -34,7 +34,8 @@ struct Cli {
 enum Command {
     /// Join a meeting by its link, send synthetic media, and report what was received.
     Join(Box<JoinArgs>),
-    /// List the cameras, microphones and speakers, with the ids --camera, --mic and --speaker take.
+    /// List the cameras, microphones and speakers, with the ids --camera, --mic and --speaker take, and the screens
+    /// and windows of $DISPLAY, with the ids --screen takes.
     Devices {
         /// Print JSON instead of text.
         #[arg(long)]
@@ -111,9 +112,12 @@ struct JoinArgs {
     /// Enter with the camera off: nothing is sent until `--do SECS:camera-on`.
     #[arg(long)]
     camera_off: bool,
-    /// Share a whole screen: an X11 display such as :99 (default: $DISPLAY). Sharing starts at join, or at the
-    /// first --do SECS:share if there is one; --do SECS:stop-share stops it. Needs the intervenant role or above.
-    #[arg(long, value_name = "DISPLAY", num_args = 0..=1, conflicts_with = "screen_file")]
+    /// Share a whole screen: an X11 display such as :99 (default: $DISPLAY); or one screen or window by the id
+    /// `palabre-cli devices` lists (screen:1, window:0x1a00007), on $DISPLAY or on another as ID@DISPLAY. A
+    /// shared window keeps its first size (cropped or bordered if resized); closing it stops the share. Sharing
+    /// starts at join, or at the first --do SECS:share if there is one; --do SECS:stop-share stops it. Needs the
+    /// intervenant role or above.
+    #[arg(long, value_name = "DISPLAY|ID[@DISPLAY]", num_args = 0..=1, conflicts_with = "screen_file")]
     screen: Option<Option<String>>,
     /// Share a YUV4MPEG2 file (8-bit 4:2:0, at most 1920x1080, played in a loop) as if it were a screen.
     #[arg(long, value_name = "FILE.y4m")]
@@ -322,11 +326,20 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
 /// What --screen or --screen-file asks to share.
 fn screen_options(args: &JoinArgs) -> Option<ScreenOptions> {
     let source = match (&args.screen, &args.screen_file) {
+        (Some(Some(value)), _) if is_source_id(value) => {
+            let (id, display) = value.split_once('@').map_or((value.as_str(), None), |(id, display)| (id, Some(display.to_owned())));
+            ScreenSource::Source { display, id: id.to_owned() }
+        }
         (Some(display), _) => ScreenSource::Display(display.clone()),
         (None, Some(path)) => ScreenSource::File(path.clone()),
         (None, None) => return None,
     };
     Some(ScreenOptions { source, fps: args.screen_fps })
+}
+
+/// Whether a --screen value names a source (`screen:1`, `window:0x…`, maybe `@DISPLAY`) rather than a display.
+fn is_source_id(value: &str) -> bool {
+    value.starts_with("screen:") || value.starts_with("window:")
 }
 
 /// Sleeps until `deadline`, or forever when there is none.

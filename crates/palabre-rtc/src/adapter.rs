@@ -69,7 +69,7 @@ pub trait RoomConnection: Send + Sync {
     /// for it raise `keyframe_requested`.
     async fn publish_screen(
         &self,
-        track: Arc<TrackLocalStaticSample>,
+        track: Arc<TrackLocalStaticRTP>,
         keyframe_requested: Arc<AtomicBool>,
     ) -> Result<(), CallError> {
         let _ = (track, keyframe_requested);

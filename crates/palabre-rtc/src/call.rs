@@ -16,14 +16,13 @@ use palabre_core::screen_share::is_screen_track;
 use palabre_core::{ChatEntry, Conference, Link, Millis, ModeratorAction, Participant, ParticipantId, ParticipantInfo};
 use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
-use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 
 use crate::adapter::{self, RoomConnection, RoomEvent};
 use crate::error::CallError;
 use crate::local_media::{local_tracks_for, open_sources, start_sources, AudioSource, LocalState, VideoSource};
 use crate::playout::{SpeakerChoice, SpeakerPlayout};
 use crate::recording::{Recorder, Recording};
-use crate::screen::{screen_track, send_screen, OpenedScreen, ScreenCounters, ScreenOptions};
+use crate::screen::{send_screen, OpenedScreen, ScreenCounters, ScreenOptions, ScreenTrack};
 use crate::remote_media::{self, RemoteSinks};
 use crate::stats::CallStats;
 use crate::video_feed::{EncodedVideo, VideoFeed};
@@ -159,6 +158,7 @@ pub async fn join_with(
         playout: playout.clone(),
         screen: ScreenSending::new(screen_counters.clone()),
         screen_recordings: HashMap::new(),
+        actions: actions.downgrade(),
     };
     if options.audio_muted || options.video_muted {
         // Told after the welcome, which the driver handles first.
@@ -316,13 +316,15 @@ struct Driver {
     screen: ScreenSending,
     /// The screen share we record from each sharer, closed when they stop.
     screen_recordings: HashMap<ParticipantId, Recording>,
+    /// Our own actions, for a share that ends by itself (its window closed) to withdraw itself from the room.
+    actions: mpsc::WeakUnboundedSender<Action>,
 }
 
 /// Our side of screen sharing: the source waiting for the room's go-ahead, the track once published, the
 /// sending task while we share.
 struct ScreenSending {
     pending: Option<OpenedScreen>,
-    track: Option<Arc<TrackLocalStaticSample>>,
+    track: Option<Arc<ScreenTrack>>,
     keyframe_requested: Arc<AtomicBool>,
     sending: Option<JoinHandle<()>>,
     counters: Arc<ScreenCounters>,
@@ -515,8 +517,8 @@ impl Driver {
         let track = match &self.screen.track {
             Some(track) => track.clone(),
             None => {
-                let track = screen_track();
-                if let Err(error) = self.room.publish_screen(track.clone(), self.screen.keyframe_requested.clone()).await {
+                let track = ScreenTrack::new();
+                if let Err(error) = self.room.publish_screen(track.track.clone(), self.screen.keyframe_requested.clone()).await {
                     self.notice(format!("the screen cannot be shared: {error}"));
                     return Some(Input::SetSharing { sharing: false });
                 }
@@ -526,12 +528,16 @@ impl Driver {
         };
         self.screen.stop();
         let sending = send_screen(track, source, self.screen.keyframe_requested.clone(), self.screen.counters.clone());
-        let (events, stats) = (self.events.clone(), self.stats.clone());
+        let (events, stats, actions) = (self.events.clone(), self.stats.clone(), self.actions.clone());
         self.screen.sending = Some(tokio::spawn(async move {
             if let Err(error) = sending.await {
                 let message = format!("screen sharing stopped: {error}");
                 stats.lock().expect("stats lock").errors.push(message.clone());
                 let _ = events.send(CallEvent::Notice(message));
+                // The room and the receivers learn that the share is over, as if the user had stopped it.
+                if let Some(actions) = actions.upgrade() {
+                    let _ = actions.send(Action::StopSharing);
+                }
             }
         }));
         None

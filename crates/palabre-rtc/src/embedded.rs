@@ -26,7 +26,7 @@ use tokio_rustls::TlsConnector;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 use webrtc::peer_connection::RTCPeerConnection;
-use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
+use webrtc::track::track_local::track_local_static_rtp::TrackLocalStaticRTP;
 
 use crate::adapter::{LocalTracks, RoomConnection, RoomEvent};
 use crate::connections::{add_send_track, keyframe_requester, Connections, SendFeedback};
@@ -115,7 +115,7 @@ impl RoomConnection for EmbeddedRoom {
 
     async fn publish_screen(
         &self,
-        track: Arc<TrackLocalStaticSample>,
+        track: Arc<TrackLocalStaticRTP>,
         keyframe_requested: Arc<AtomicBool>,
     ) -> Result<(), CallError> {
         let feedback = SendFeedback { keyframe_requested, audio_loss: None };

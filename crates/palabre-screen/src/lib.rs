@@ -1,21 +1,25 @@
-//! Screen capture: a whole screen as tightly packed BGRA pictures, for the call engine to convert and encode.
+//! Screen capture: a whole screen or one window as tightly packed BGRA pictures, for the call engine to convert
+//! and encode, and the list of what can be shared (with thumbnails) for a share picker.
 //!
-//! X11 only so far (an Xvfb display works): `GetImage` on the root window over the display's socket, through
-//! x11rb's pure-Rust protocol (nothing to link, nothing generated at build time). On Wayland the root window
-//! of XWayland does not show native windows: the portal and PipeWire path is the next step, and so is Windows
-//! (DXGI desktop duplication or Windows Graphics Capture); see docs/ARCHITECTURE.md.
+//! X11 (an Xvfb display works): `GetImage` over the display's socket, through x11rb's pure-Rust protocol (nothing
+//! to link, nothing generated at build time); screens and windows are listed and opened by id. On Wayland the
+//! root window of XWayland does not show native windows: the desktop portal's own dialog picks a screen or window
+//! and PipeWire carries it ([`PORTAL`]). On Windows, GDI captures the primary screen. Listing sources and
+//! sharing one window by id are X11's only so far; see docs/ARCHITECTURE.md.
 
 #[cfg(target_os = "linux")]
 mod wayland;
 #[cfg(windows)]
 mod windows_gdi;
+mod thumbnail;
 mod x11;
 
+pub use thumbnail::{fit_within, THUMBNAIL_SIZE};
 #[cfg(target_os = "linux")]
 pub use wayland::PortalScreen;
 #[cfg(windows)]
 pub use windows_gdi::GdiScreen;
-pub use x11::X11Screen;
+pub use x11::{X11Screen, X11Window};
 
 /// One captured picture: `width × height` pixels, 4 bytes each in B, G, R, A/unused order, rows packed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,15 +39,42 @@ pub enum ScreenError {
     UnsupportedDepth { depth: u8 },
     #[error("the screen could not be read: {0}")]
     Capture(String),
+    #[error("{id:?} is not something to share: use screen:N or window:0xID, as `palabre-cli devices` lists them")]
+    BadSourceId { id: String },
+    #[error("there is no {id} on display {display}")]
+    NoSuchSource { id: String, display: String },
+    #[error("the shared window was closed")]
+    WindowClosed,
     #[error("the desktop's screen-sharing portal did not give a screen: {0}")]
     Portal(String),
 }
 
-/// A screen that can be captured again and again.
+/// A screen or window that can be captured again and again, always at the size it had when opened.
 pub trait Screen: Send {
     fn size(&self) -> (u32, u32);
-    /// The screen as it is now.
+    /// The screen or window as it is now.
     fn capture(&mut self) -> Result<BgraFrame, ScreenError>;
+}
+
+/// What a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Screen,
+    Window,
+}
+
+/// Something the user may share, as a share picker shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// Stable while the source exists: `screen:0`, `window:0x1a00007`; what [`open_source`] takes.
+    pub id: String,
+    pub title: String,
+    pub kind: SourceKind,
+    pub width: u32,
+    pub height: u32,
+    /// The source now, scaled to fit within [`THUMBNAIL_SIZE`].
+    pub thumbnail: BgraFrame,
 }
 
 /// Name of the screen the user picks in the Wayland desktop's own dialog.
@@ -61,4 +92,59 @@ pub fn open_screen(name: Option<&str>) -> Result<Box<dyn Screen>, ScreenError> {
     }
     #[cfg(not(windows))]
     Ok(Box::new(X11Screen::open(name)?))
+}
+
+/// The screens and top-level windows of `display` (the environment's when `None`), screens first.
+pub fn sources(display: Option<&str>) -> Result<Vec<SourceInfo>, ScreenError> {
+    x11::sources(display)
+}
+
+/// Opens the source `id` (as [`sources`] names it) of `display`.
+pub fn open_source(display: Option<&str>, id: &str) -> Result<Box<dyn Screen>, ScreenError> {
+    match SourceId::parse(id)? {
+        SourceId::Screen(screen) => Ok(Box::new(X11Screen::open_number(display, screen)?)),
+        SourceId::Window(window) => Ok(Box::new(X11Window::open(display, window)?)),
+    }
+}
+
+/// A source id taken apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SourceId {
+    Screen(usize),
+    Window(u32),
+}
+
+impl SourceId {
+    fn parse(id: &str) -> Result<SourceId, ScreenError> {
+        let bad = || ScreenError::BadSourceId { id: id.to_owned() };
+        if let Some(number) = id.strip_prefix("screen:") {
+            return number.parse().map(SourceId::Screen).map_err(|_| bad());
+        }
+        let hex = id.strip_prefix("window:").and_then(|w| w.strip_prefix("0x")).ok_or_else(bad)?;
+        u32::from_str_radix(hex, 16).map(SourceId::Window).map_err(|_| bad())
+    }
+
+    fn to_id(self) -> String {
+        match self {
+            SourceId::Screen(screen) => format!("screen:{screen}"),
+            SourceId::Window(window) => format!("window:{window:#x}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_ids_go_both_ways_and_bad_ones_are_one_clear_error() {
+        for id in [SourceId::Screen(0), SourceId::Screen(2), SourceId::Window(0x1a00007)] {
+            assert_eq!(SourceId::parse(&id.to_id()).unwrap(), id);
+        }
+        assert_eq!(SourceId::Window(0x1a00007).to_id(), "window:0x1a00007");
+        for bad in ["", "screen", "screen:x", "window:12", "window:0xzz", "tab:1"] {
+            let error = SourceId::parse(bad).unwrap_err().to_string();
+            assert!(error.contains("use screen:N or window:0xID"), "{bad}: {error}");
+        }
+    }
 }

@@ -37,6 +37,11 @@ const MAX_KEYFRAME_SIZE_PERCENT: c_int = 600;
 /// over the target is the better trade.
 const MAX_QUANTIZER: u32 = 56;
 
+/// A share's worst quantiser: libvpx's own limit. A page of dense text at 1920x1080 overshoots any sensible
+/// rate even at 56, and every byte over the target is a burst the link and the receiver must absorb; blurred
+/// glyphs for a frame or two are the better trade, since unchanged blocks sharpen again at the next frames.
+const SCREEN_MAX_QUANTIZER: u32 = 63;
+
 /// libvpx's screen-content mode 1: on, without the frame dropping of mode 2 (callers expect one output per input).
 const SCREEN_CONTENT_MODE: c_int = 1;
 
@@ -49,7 +54,10 @@ pub struct Vp8Encoder {
 impl Vp8Encoder {
     pub fn new(config: VideoConfig) -> Result<Self, CodecError> {
         config.validate("VP8", MAX_DIMENSION)?;
-        let settings = realtime_settings(&config)?;
+        Self::with_settings(config, realtime_settings(&config)?)
+    }
+
+    fn with_settings(config: VideoConfig, settings: vpx_codec_enc_cfg_t) -> Result<Self, CodecError> {
         let mut context = VpxContext::init("vpx_codec_enc_init_ver", |context| {
             // SAFETY: `context` is a fresh context and `settings` a complete configuration; libvpx copies
             // the configuration during the call.
@@ -77,9 +85,15 @@ impl Vp8Encoder {
     }
 
     /// An encoder for a shared screen: libvpx's screen-content mode (text and flat areas kept sharp, unchanged
-    /// blocks skipped so a still slide costs almost nothing), detail preferred over motion.
+    /// blocks skipped so a still slide costs almost nothing), detail preferred over motion, the whole quantiser
+    /// range, and keyframes only when asked for (`force_keyframe`): a 1920x1080 keyframe of text is ten times
+    /// an ordinary frame, so the sender decides how often receivers may have one.
     pub fn for_screen(config: VideoConfig) -> Result<Self, CodecError> {
-        let mut encoder = Self::new(config)?;
+        config.validate("VP8", MAX_DIMENSION)?;
+        let mut settings = realtime_settings(&config)?;
+        settings.rc_max_quantizer = SCREEN_MAX_QUANTIZER;
+        settings.kf_mode = vpx_kf_mode::VPX_KF_DISABLED;
+        let mut encoder = Self::with_settings(config, settings)?;
         encoder.context.control(
             "VP8E_SET_SCREEN_CONTENT_MODE",
             vp8e_enc_control_id::VP8E_SET_SCREEN_CONTENT_MODE as u32,
