@@ -496,6 +496,7 @@ mod tests {
             LinkError::MissingToken,
             LinkError::MissingFingerprint,
             LinkError::BadFingerprint,
+            LinkError::FingerprintWithoutTls,
         ];
         for error in &all {
             match error {
@@ -508,7 +509,8 @@ mod tests {
                 | LinkError::BadJanusRoom(_)
                 | LinkError::MissingToken
                 | LinkError::MissingFingerprint
-                | LinkError::BadFingerprint => {}
+                | LinkError::BadFingerprint
+                | LinkError::FingerprintWithoutTls => {}
             }
         }
         all
@@ -532,7 +534,7 @@ mod tests {
         all.extend([
             CallError::Unreachable { address: String::new(), detail: String::new() },
             CallError::WrongFingerprint { address: String::new() },
-            CallError::UnsupportedServer("x"),
+            CallError::UntrustedCertificate { address: String::new(), detail: String::new() },
             CallError::ServerGone,
             CallError::Timeout("x"),
             CallError::Protocol(String::new()),
@@ -562,7 +564,7 @@ mod tests {
                 | CallError::Refused(_)
                 | CallError::Unreachable { .. }
                 | CallError::WrongFingerprint { .. }
-                | CallError::UnsupportedServer(_)
+                | CallError::UntrustedCertificate { .. }
                 | CallError::ServerGone
                 | CallError::Timeout(_)
                 | CallError::Protocol(_)

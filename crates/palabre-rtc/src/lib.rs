@@ -24,6 +24,7 @@ pub mod local_media;
 pub mod recording;
 mod remote_media;
 pub mod stats;
+mod transport;
 pub mod video_feed;
 
 pub use call::{join, join_with, Call, CallEvent, CallOptions, MediaOptions};
