@@ -437,6 +437,15 @@ mod tests {
     }
 
     #[test]
+    fn janus_link_pinning_its_certificate_is_secure() {
+        let link = "janus+wss://10.0.0.5:8989/1234?fp=sha256:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        let summary = check_link(link, &Policy::default()).unwrap();
+        assert_eq!(summary.kind, LinkKind::Janus);
+        assert!(summary.secure_server);
+        assert_eq!(summary.server, "10.0.0.5:8989");
+    }
+
+    #[test]
     fn plain_janus_link_is_not_secure_and_hints_nothing() {
         let summary = check_link("janus+ws://127.0.0.1:8188/1234", &Policy::default()).unwrap();
         assert_eq!(summary.kind, LinkKind::Janus);
@@ -452,6 +461,7 @@ mod tests {
             ("palabre://h:1/R?token=t", "missing-fingerprint"),
             ("palabre://h:1/R?token=t&fp=sha256:12ab", "bad-fingerprint"),
             ("janus+ws://h/salle", "bad-janus-room"),
+            ("janus+ws://h/1234?fp=sha256:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", "fingerprint-without-tls"),
         ];
         for (text, code) in cases {
             let problem = check_link(text, &Policy::default()).expect_err(text);

@@ -147,7 +147,7 @@ export const MESSAGES = {
       "unknown-scheme": {
         problem: "Ce texte n’est pas un lien de réunion Palabre.",
         action:
-          "Un lien de réunion commence par «\u00a0palabre://\u00a0» (ou «\u00a0janus+ws://\u00a0»). Cherchez ce lien dans l’invitation\u202f; " +
+          "Un lien de réunion commence par «\u00a0palabre://\u00a0» (ou «\u00a0janus+ws://\u00a0», «\u00a0janus+wss://\u00a0»). Cherchez ce lien dans l’invitation\u202f; " +
           "si vous n’avez reçu qu’une adresse web, demandez le lien de réunion à la personne qui organise la réunion.",
       },
       "malformed": {
@@ -463,7 +463,7 @@ export const MESSAGES = {
       "unknown-scheme": {
         problem: "This text is not a Palabre meeting link.",
         action:
-          "A meeting link starts with “palabre://” (or “janus+ws://”). Look for it in the invitation; if you only " +
+          "A meeting link starts with “palabre://” (or “janus+ws://”, “janus+wss://”). Look for it in the invitation; if you only " +
           "received a web address, ask the meeting organiser for the meeting link.",
       },
       "malformed": {
