@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential pkg-config cmake   # C parts: libopus is built from its bundled source with cmake
   libvpx-dev                          # VP8 (palabre-media)
+  libpipewire-0.3-dev                 # screen sharing on Wayland: the portal's PipeWire stream (palabre-screen)
   libclang-dev clang                  # bindgen at build time: nokhwa's V4L2 bindings (cameras) and libyuv's (yuv-sys)
   libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev  # the Tauri shell
@@ -15,6 +16,7 @@ packages=(
   libasound2-dev                      # cpal's ALSA backend (palabre-devices) links libasound
   pulseaudio pulseaudio-utils         # audio-device tests: a PulseAudio daemon per test, null sinks, paplay/parec
   espeak-ng                           # speech for the audio tests (played into a microphone, found in recordings)
+  imagemagick                         # screen-sharing tests: `display -window root` draws the picture that is shared
 )
 # The browser guest's driver runs on Node.js (18 or newer); Debian's is used where none is installed.
 command -v node >/dev/null || packages+=(nodejs npm)

@@ -25,4 +25,7 @@ packaging/build-all
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$PWD/packaging/windows/wine/run"
 cargo test -p palabre-policy --locked --target x86_64-pc-windows-gnu
 cargo build -p palabre-policy --locked --target x86_64-pc-windows-gnu --example show-policy
+# Screen capture as built for Windows (GDI), under Wine on a throwaway X server: a window of one colour is drawn
+# and must be read back.
+WINE_KEEP_DISPLAY=1 xvfb-run -a cargo test -p palabre-screen --locked --target x86_64-pc-windows-gnu
 cargo test -p palabre-e2e --test packaging --locked -- --ignored --test-threads=1

@@ -5,7 +5,7 @@
 
 use palabre_core::{Link, LinkError, ModeratorAction, ParticipantId, Role};
 use palabre_policy::Policy;
-use palabre_rtc::{Call, CallError};
+use palabre_rtc::{Call, CallError, ScreenOptions, ScreenSource};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -277,13 +277,23 @@ pub enum MeetingAction {
     Lock { locked: bool },
     Remove { id: u64 },
     SetRole { id: u64, role: Role },
+    /// Starts or stops sharing this session's screen.
+    ShareScreen { on: bool },
 }
 
+/// Enough for slides and documents, where detail matters more than motion.
+const SHARE_FPS: u32 = 10;
+
 impl MeetingAction {
-    fn apply(self, call: &Call) {
+    /// Only a share can fail here (no screen to capture); what the room refuses comes back as a notice.
+    fn apply(self, call: &Call) -> Result<(), CallError> {
         let id = ParticipantId;
         let moderate = |action| call.moderate(action);
         match self {
+            MeetingAction::ShareScreen { on: true } => {
+                return call.share_screen(&ScreenOptions { source: ScreenSource::Display(None), fps: SHARE_FPS });
+            }
+            MeetingAction::ShareScreen { on: false } => call.stop_sharing(),
             MeetingAction::Microphone { on } => call.set_audio_muted(!on),
             MeetingAction::Camera { on } => call.set_video_muted(!on),
             MeetingAction::Hand { raised } => call.set_hand_raised(raised),
@@ -299,6 +309,7 @@ impl MeetingAction {
             MeetingAction::Remove { id: who } => moderate(ModeratorAction::Remove(id(who))),
             MeetingAction::SetRole { id: who, role } => moderate(ModeratorAction::SetRole(id(who), role)),
         }
+        Ok(())
     }
 }
 
@@ -306,10 +317,9 @@ impl MeetingAction {
 /// notice from the engine.
 #[tauri::command]
 pub async fn act(meeting: State<'_, Meeting>, action: MeetingAction) -> Result<(), Problem> {
-    if meeting.with_call(|call| action.apply(call)).await {
-        Ok(())
-    } else {
-        Err(Problem::new("not-in-meeting", "there is no meeting to act on"))
+    match meeting.with_call(|call| action.apply(call)).await {
+        Some(done) => Ok(done?),
+        None => Err(Problem::new("not-in-meeting", "there is no meeting to act on")),
     }
 }
 

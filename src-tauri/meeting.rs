@@ -108,14 +108,9 @@ impl Meeting {
     }
 
     /// Acts on the current meeting; `false` when there is none.
-    pub async fn with_call(&self, act: impl FnOnce(&Call)) -> bool {
-        match self.active.lock().await.as_ref() {
-            Some(active) => {
-                act(&active.call);
-                true
-            }
-            None => false,
-        }
+    /// What `act` gives on the call; None outside a meeting.
+    pub async fn with_call<T>(&self, act: impl FnOnce(&Call) -> T) -> Option<T> {
+        self.active.lock().await.as_ref().map(|active| act(&active.call))
     }
 
     pub async fn view(&self) -> Option<MeetingView> {

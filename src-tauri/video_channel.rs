@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! byte 0      version (1)
-//! byte 1      flags: bit 0 keyframe, bit 1 our own camera (the preview)
+//! byte 1      flags: bit 0 keyframe, bit 1 our own camera (the preview), bit 2 a screen share
 //! bytes 2..10 participant id, u64 little-endian (0 for our own camera)
 //! bytes 10..18 timestamp in microseconds, u64 little-endian
 //! bytes 18..  the VP8 frame
@@ -20,15 +20,17 @@ use tokio::sync::broadcast::{error::RecvError, Receiver};
 const WIRE_VERSION: u8 = 1;
 const FLAG_KEYFRAME: u8 = 1;
 const FLAG_LOCAL: u8 = 2;
+const FLAG_SCREEN: u8 = 4;
 pub const HEADER_LEN: usize = 18;
 
 /// Lays out one frame for the webview.
 pub fn encode(frame: &EncodedVideo) -> Vec<u8> {
-    let (local, id) = match frame.origin {
-        VideoOrigin::Local => (true, 0),
-        VideoOrigin::Remote(id) => (false, id.0),
+    let (kind, id) = match frame.origin {
+        VideoOrigin::Local => (FLAG_LOCAL, 0),
+        VideoOrigin::Remote(id) => (0, id.0),
+        VideoOrigin::Screen(id) => (FLAG_SCREEN, id.0),
     };
-    let flags = if frame.keyframe { FLAG_KEYFRAME } else { 0 } | if local { FLAG_LOCAL } else { 0 };
+    let flags = if frame.keyframe { FLAG_KEYFRAME } else { 0 } | kind;
     let mut bytes = Vec::with_capacity(HEADER_LEN + frame.data.len());
     bytes.push(WIRE_VERSION);
     bytes.push(flags);
@@ -88,5 +90,7 @@ mod tests {
         assert_eq!(bytes[1], FLAG_LOCAL);
         assert_eq!(&bytes[2..10], &[0; 8]);
         assert_eq!(bytes.len(), HEADER_LEN + 2);
+        let share = EncodedVideo { origin: VideoOrigin::Screen(ParticipantId(7)), keyframe: true, ..own };
+        assert_eq!(&encode(&share)[1..3], &[FLAG_KEYFRAME | FLAG_SCREEN, 7]);
     }
 }

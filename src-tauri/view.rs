@@ -18,6 +18,8 @@ pub struct MeetingView {
     /// Participant ids whose hand is up, first raised first.
     pub hand_queue: Vec<u64>,
     pub chat: Vec<ChatLine>,
+    /// Participant ids sharing a screen, first started first: the first is the main view.
+    pub screen_shares: Vec<u64>,
     /// People waiting to be let in (shown to those who may admit them).
     pub lobby: Vec<LobbyEntry>,
     pub elapsed_ms: Millis,
@@ -38,6 +40,7 @@ pub struct PersonView {
     pub hand_position: Option<usize>,
     /// Heard speaking just now: their tile is highlighted.
     pub speaking: bool,
+    pub sharing_screen: bool,
 }
 
 /// What the engine measured just now, which the conference model does not know.
@@ -128,6 +131,7 @@ impl QualityLevel {
 impl MeetingView {
     pub fn new(room: String, conference: &Conference, stats: &CallStats, measured: &Measured, now: Millis) -> Self {
         let hand_queue: Vec<u64> = conference.hand_queue().iter().map(|id| id.0).collect();
+        let screen_shares: Vec<u64> = conference.screen_sharers().iter().map(|id| id.0).collect();
         let person = |p: &Participant| PersonView {
             id: p.info.id.0,
             name: p.info.name.clone(),
@@ -136,6 +140,7 @@ impl MeetingView {
             camera_on: !p.video_muted,
             hand_position: hand_queue.iter().position(|id| *id == p.info.id.0).map(|i| i + 1),
             speaking: measured.speakers.contains(&p.info.id),
+            sharing_screen: screen_shares.contains(&p.info.id.0),
         };
         let me = conference.me();
         let my_id = me.map(|m| m.info.id);
@@ -148,6 +153,7 @@ impl MeetingView {
             chat: conference.chat().iter().map(|entry| ChatLine::new(entry, my_id.map(|id| id.0))).collect(),
             lobby: conference.lobby().iter().map(|info| LobbyEntry { id: info.id.0, name: info.name.clone() }).collect(),
             hand_queue,
+            screen_shares,
             elapsed_ms: conference.elapsed(now),
             quality: Quality::measure(stats, measured.round_trip_ms),
             may: Abilities {
@@ -247,6 +253,16 @@ mod tests {
         assert_eq!(view.hand_queue, [2]);
         assert_eq!(view.me.unwrap().hand_position, Some(1));
         assert_eq!(view.others[0].hand_position, None);
+    }
+
+    #[test]
+    fn a_screen_share_is_listed_and_marks_its_sharer() {
+        let mut conference = meeting();
+        conference.handle(relayed(1, AppMessage::Screen { sharing: true }), 100);
+        let view = MeetingView::new("Salle".into(), &conference, &CallStats::default(), &Measured::default(), 200);
+        assert_eq!(view.screen_shares, [1], "the animateur presents");
+        assert!(view.others[0].sharing_screen);
+        assert!(!view.me.unwrap().sharing_screen);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use palabre_e2e::media_check::{best_match, speech_wav, wav_at_48k};
+use palabre_e2e::media_check::{best_match, speech_wav, wav_at_48k, write_pattern_y4m};
 use palabre_e2e::pulse_audio::{read_raw_samples, PulseAudio};
 use palabre_e2e::webdriver::{wait_for, AppSession, Desktop};
 use palabre_e2e::{binary, finish, join, read_report, temp_dir, Server};
@@ -161,6 +161,63 @@ fn an_agent_hosts_a_meeting_on_this_computer_and_a_guest_joins_with_its_link() {
     assert_eq!(host["name"], "Cellule de crise (Préfecture)");
     assert_eq!(host["role"], "animateur", "the app's own room makes its user the animateur");
     assert!(host["video_frames_decoded"].as_u64().unwrap_or(0) > 30, "the guest sees the host: {host}");
+}
+
+/// Presenting: the agent shares this session's screen (the others decode it; the agent sees a "you are sharing"
+/// bar and their own camera in a corner), stops, then sees another participant's share as the main view.
+#[test]
+fn an_agent_shares_the_screen_then_sees_another_share_as_the_main_view() {
+    let dir = temp_dir("desktop-share");
+    let server = Server::start("Conseil", &dir.join("server"));
+    let desktop = Desktop::start(&dir.join("home"));
+    let app = AppSession::start(&binary("palabre"), &[], &desktop);
+    let shots = artifacts();
+
+    // The host link: an animateur may present.
+    app.type_into(&app.wait_for("#link-input", Duration::from_secs(30)), &server.host_link);
+    app.click(&app.wait_for("#link-continue", Duration::from_secs(5)));
+    enter_as(&app, APP_NAME, None);
+    app.wait_for("#tiles", Duration::from_secs(20));
+
+    // S shares the whole screen of this session (the Xvfb display the app runs on).
+    app.press_key("s");
+    let stop = app.wait_for("#sharing-banner:not([hidden]) #stop-sharing", Duration::from_secs(20));
+    app.wait_for("#tiles .tile.pip[data-stream='self']", Duration::from_secs(5));
+    let share_button = app.wait_for("#toggle-share", Duration::from_secs(5));
+    assert_eq!(app.attribute(&share_button, "aria-pressed").as_deref(), Some("true"));
+    let viewer_report = dir.join("viewer.json");
+    let viewer = join(&server.guest_link, PEER_NAME, &["--size", "320x180", "--duration", "10", "--report", viewer_report.to_str().unwrap()]);
+    let viewer = finish(viewer, Duration::from_secs(60));
+    assert!(viewer.status.success(), "the viewer joined: {}", viewer.stderr);
+    app.screenshot(&shots.join("desktop-5-sharing.png"));
+    let report = read_report(&viewer_report);
+    let us = report["participants"].as_array().expect("participants").iter().find(|p| p["name"] == APP_NAME).cloned();
+    let us = us.expect("the app in the viewer's report");
+    assert!(us["screen_frames_decoded"].as_u64().unwrap_or(0) >= 10, "the viewer decoded our screen: {us}");
+
+    app.click(&stop);
+    wait_for(Duration::from_secs(10), "the sharing bar gone", || app.find("#sharing-banner[hidden]").map(|_| ()));
+    assert!(app.find("#tiles .tile.pip").is_none(), "our camera is back among the tiles");
+
+    // Another animateur presents slides: they become the main view, captioned with the presenter's name.
+    let slides = dir.join("slides.y4m");
+    write_pattern_y4m(&slides, 640, 360, 5, 10);
+    let presenter = join(
+        &server.host_link,
+        "Paul Martin (Préfecture)",
+        &["--size", "320x180", "--duration", "20", "--screen-file", slides.to_str().unwrap(), "--screen-fps", "5"],
+    );
+    app.wait_for("#stage:not([hidden])", Duration::from_secs(30));
+    wait_for(Duration::from_secs(20), "the share drawn as the main view", || {
+        let frames = app.script("return Number(document.getElementById('video-stage').dataset.frames || 0)");
+        (frames.as_i64().unwrap_or(0) >= 10).then_some(())
+    });
+    let caption = app.text(&app.wait_for("#stage figcaption", Duration::from_secs(5)));
+    assert!(caption.contains("Paul Martin (Préfecture)"), "the main view names its presenter: {caption:?}");
+    app.screenshot(&shots.join("desktop-6-stage.png"));
+    let presenter = finish(presenter, Duration::from_secs(60));
+    assert!(presenter.status.success(), "the presenter's call: {}", presenter.stderr);
+    app.wait_for("#stage[hidden]", Duration::from_secs(20));
 }
 
 /// What goes wrong before a call, as an agent meets it: a mangled link, a room whose link the keyring no longer

@@ -405,7 +405,7 @@ fn deb_declares_its_dependencies_and_ships_no_policy() {
     let field = |name: &str| run(Command::new("dpkg-deb").arg("-f").arg(&deb).arg(name)).trim().to_string();
     assert_eq!(field("Version"), version());
     let depends = field("Depends");
-    for package in ["libwebkit2gtk-4.1-0", "libgtk-3-0", "libc6"] {
+    for package in ["libwebkit2gtk-4.1-0", "libgtk-3-0", "libc6", "libpipewire-0.3-0"] {
         assert!(depends.split(", ").any(|d| d.starts_with(package)), "{package} in {depends}");
     }
     let recommends = field("Recommends");

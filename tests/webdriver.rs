@@ -30,9 +30,15 @@ pub struct Display {
 
 impl Display {
     pub fn start() -> Display {
-        // Xvfb picks a free display number itself and writes it once it accepts clients.
+        Display::with_size("1280x800")
+    }
+
+    /// A screen of `size` (WIDTHxHEIGHT), 24-bit colour.
+    pub fn with_size(size: &str) -> Display {
+        // Xvfb picks a free display number itself and writes it once it accepts clients. No reset when the last
+        // client leaves, so that a picture drawn on the root window stays for the screen-sharing tests.
         let mut command = Command::new("Xvfb");
-        command.args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"]);
+        command.args(["-displayfd", "1", "-screen", "0", &format!("{size}x24"), "-nolisten", "tcp", "-noreset"]);
         let (server, number) = spawn_announcing(command, "Xvfb (Debian package xvfb)");
         assert!(!number.is_empty(), "Xvfb did not start");
         Display { name: format!(":{number}"), _server: server }

@@ -11,6 +11,7 @@ mod media_quality;
 mod proc_tree;
 mod process;
 mod report;
+mod screen_share;
 mod server;
 mod table;
 mod two_party;
@@ -40,6 +41,9 @@ enum Bench {
     DesktopApp(DesktopAppArgs),
     /// Camera pictures (NV12, YUYV, MJPEG made by ffmpeg) to I420, and the voice processing's CPU per frame.
     CameraConversion(CameraConversionArgs),
+    /// One participant shares a 1920x1080 screen (Xvfb) at 5 and 15 fps, then a still slide and scrolling text
+    /// from files: the sharer's CPU and the share's bitrate.
+    ScreenShare(ScreenShareArgs),
 }
 
 #[derive(clap::Args)]
@@ -50,6 +54,16 @@ struct CameraConversionArgs {
     /// How many times each picture is converted.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     rounds: u32,
+}
+
+#[derive(clap::Args)]
+struct ScreenShareArgs {
+    /// How long the sharer stays in each call.
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u64).range(3..=3600))]
+    seconds: u64,
+    /// Where palabre-server and palabre-cli are.
+    #[arg(long, default_value = "target/release")]
+    bin_dir: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -119,6 +133,7 @@ fn main() -> ExitCode {
         Bench::MediaQuality(args) => media_quality(args),
         Bench::DesktopApp(args) => desktop_app(args),
         Bench::CameraConversion(args) => camera_conversion(args),
+        Bench::ScreenShare(args) => screen_share(args),
     }
 }
 
@@ -180,6 +195,36 @@ fn media_quality(args: MediaQualityArgs) -> ExitCode {
     println!("Speech: two seconds of the recording found in the looped sent speech by cross-correlation at 4 kHz;");
     println!("  SNR after scaling the sent speech to the received level (Opus at 32 kbit/s is not waveform-exact).");
     println!("Not measured yet: audio delay (the file loops; needs a shared clock), CPU with audio processing (none yet).");
+    ExitCode::SUCCESS
+}
+
+fn screen_share(args: ScreenShareArgs) -> ExitCode {
+    report_panics_in_one_line("Xvfb");
+    let settings = screen_share::Settings { seconds: args.seconds, bin_dir: args.bin_dir };
+    eprintln!("palabre-bench: four {} s calls sharing a 1920x1080 screen or file…", settings.seconds);
+    let figures = match screen_share::run(&settings) {
+        Ok(figures) => figures,
+        Err(error) => {
+            eprintln!("palabre-bench: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_header(&format!("screen-share --seconds {} --bin-dir {}", settings.seconds, quote(&settings.bin_dir.to_string_lossy())));
+    println!("{:<24} {:>4} {:>10} {:>10} {:>8} {:>8} {:>8}", "shared 1920x1080", "fps", "CPU s", "% core", "sent", "decoded", "kbit/s");
+    for share in &figures.shares {
+        let percent = 100.0 * share.cpu.as_secs_f64() / share.wall.as_secs_f64().max(f64::EPSILON);
+        println!(
+            "{:<24} {:>4} {:>10.2} {:>10.1} {:>8} {:>8} {:>8.0}",
+            share.case, share.fps, share.cpu.as_secs_f64(), percent, share.frames_sent, share.frames_decoded, share.kbps
+        );
+    }
+    println!();
+    println!("BGRA->I420, one 1920x1080 picture, this process: {:.2} ms", figures.convert_ms);
+    println!();
+    println!("CPU s: the sharer's palabre-cli over its whole life (join, share, leave; camera and microphone off).");
+    println!("Screen (Xvfb): X11 GetImage of the root window showing a page of text, converted and VP8-encoded in");
+    println!("  screen-content mode. Files: the same page still, and scrolling 8 px per frame (no capture cost).");
+    println!("kbit/s: the share's encoded bytes over the time it was shared (frames sent / fps), RTP overhead excluded.");
     ExitCode::SUCCESS
 }
 

@@ -5,7 +5,7 @@ import { Announcer } from "./announcer";
 import { copyText } from "./clipboard";
 import { h } from "./dom";
 import { elapsed } from "./format";
-import { DEFAULT_LANGUAGE, isLanguage, type Language, languageName, otherLanguage, pickLanguage } from "./i18n";
+import { DEFAULT_LANGUAGE, isLanguage, type Language, languageName, otherLanguage, pickLanguage, problemWords } from "./i18n";
 import { onMeetingEvent, onMeetingView, onMicLevel, onOpenedLink, type OpenedLink, shell } from "./ipc";
 import { CallScreen } from "./screens/call";
 import { HomeScreen } from "./screens/home";
@@ -114,8 +114,14 @@ async function join(choice: JoinChoice): Promise<Problem | null> {
   } catch (problem) {
     return problem as Problem;
   }
-  show(new CallScreen(ui, view, video, { leave }));
+  show(new CallScreen(ui, view, video, { leave, say: (text) => announcer.say(text), failed: sayProblem }));
   return null;
+}
+
+/** A problem during the call, said at once: what is wrong and what to do. */
+function sayProblem(problem: Problem) {
+  const words = problemWords(ui.language, problem.code);
+  announcer.say(`${words.problem} ${words.action}`, true);
 }
 
 async function leave() {

@@ -1,12 +1,13 @@
 // Keyboard shortcuts of the call screen. Single letters, as in other meeting apps, and only when the focus is not
-// in a text field (where the letters are typed). Listed in the help dialog (key "?") and docs/KEYBOARD.md.
+// in a text field (where the letters are typed). Listed in the help dialog (key "?").
 
-export type Command = "microphone" | "camera" | "hand" | "chat" | "participants" | "help";
+export type Command = "microphone" | "camera" | "hand" | "share" | "chat" | "participants" | "help";
 
 export const SHORTCUTS: Record<string, Command> = {
   m: "microphone",
   v: "camera",
   h: "hand",
+  s: "share",
   c: "chat",
   p: "participants",
   "?": "help",

@@ -12,6 +12,7 @@ export interface Person {
   hand_position?: number;
   /** Heard speaking just now. */
   speaking: boolean;
+  sharing_screen: boolean;
 }
 
 export type ChatPart = { kind: "text"; text: string } | { kind: "link"; text: string };
@@ -45,6 +46,8 @@ export interface MeetingView {
   others: Person[];
   hand_queue: number[];
   chat: ChatLine[];
+  /** Who shares a screen, first started first. */
+  screen_shares: number[];
   lobby: { id: number; name: string }[];
   elapsed_ms: number;
   quality: { level: QualityLevel; round_trip_ms?: number; loss_percent: number };
@@ -90,7 +93,8 @@ export type MeetingAction =
   | { kind: "lower-hand" | "give-floor" | "mute" | "ask-unmute" | "admit" | "refuse" | "remove"; id: number }
   | { kind: "mute-all" }
   | { kind: "lock"; locked: boolean }
-  | { kind: "set-role"; id: number; role: Role };
+  | { kind: "set-role"; id: number; role: Role }
+  | { kind: "share-screen"; on: boolean };
 
 /** What the app remembers between runs (src-tauri/settings.rs). */
 export interface Settings {

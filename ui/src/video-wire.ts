@@ -4,7 +4,8 @@ export const HEADER_LEN = 18;
 const WIRE_VERSION = 1;
 
 export interface WireFrame {
-  // "self" for our own camera, else the participant's id as a string (ids are u64: beyond a JS number's exact range).
+  // "self" for our own camera, the participant's id as a string for theirs (ids are u64: beyond a JS number's exact
+  // range), and "screen:" and the id for a participant's screen share.
   stream: string;
   keyframe: boolean;
   timestampUs: number;
@@ -21,11 +22,16 @@ export function readFrame(buffer: ArrayBuffer): WireFrame | null {
     return null;
   }
   const flags = view.getUint8(1);
-  const local = (flags & 2) !== 0;
+  const id = view.getBigUint64(2, true).toString();
   return {
-    stream: local ? "self" : view.getBigUint64(2, true).toString(),
+    stream: (flags & 2) !== 0 ? "self" : (flags & 4) !== 0 ? screenStream(id) : id,
     keyframe: (flags & 1) !== 0,
     timestampUs: Number(view.getBigUint64(10, true)),
     data: new Uint8Array(buffer, HEADER_LEN),
   };
+}
+
+/** The stream of a participant's screen share. */
+export function screenStream(id: number | string): string {
+  return `screen:${id}`;
 }

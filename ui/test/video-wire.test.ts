@@ -22,6 +22,14 @@ describe("readFrame", () => {
     expect(frame.keyframe).toBe(false);
   });
 
+  it("names a participant's screen share apart from their camera", () => {
+    const bytes = new Uint8Array(REMOTE_KEYFRAME);
+    bytes[1] = 4 | 1;
+    const frame = readFrame(bytes.buffer)!;
+    expect(frame.stream).toBe("screen:258");
+    expect(frame.keyframe).toBe(true);
+  });
+
   it("keeps participant ids beyond a JavaScript number's exact range", () => {
     const bytes = new Uint8Array(REMOTE_KEYFRAME);
     bytes.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], 2);

@@ -1,7 +1,8 @@
 //! `palabre-cli`: a participant without a window, for tests, benchmarks, scripts and bots.
 //!
 //! `palabre-cli join LINK --name NAME [--video test-pattern|none|camera|FILE.y4m] [--camera ID] [--audio tone|none|mic|FILE.wav]
-//! [--record DIR] [--duration SECS] [--do SECS:ACTION]... [--report FILE]` — the flags and the report's fields are a contract that scripts outside
+//! [--record DIR] [--duration SECS] [--do SECS:ACTION]... [--report FILE]
+//! [--screen [DISPLAY] | --screen-file FILE.y4m]` — the flags and the report's fields are a contract that scripts outside
 //! the test suite rely on: extend them, never rename them.
 
 mod devices;
@@ -15,7 +16,8 @@ use std::time::{Duration, Instant};
 use clap::{CommandFactory, Parser, Subcommand};
 use palabre_core::Link;
 use palabre_rtc::{
-    join_with, AudioSource, CallError, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VideoSource, VoiceProcessing,
+    join_with, AudioSource, CallError, CallEvent, CallOptions, MediaOptions, ScreenOptions, ScreenSource, SpeakerChoice,
+    VideoSource, VoiceProcessing,
 };
 
 use crate::report::{Report, Roster};
@@ -29,11 +31,9 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-// Parsed once per run: the size of the join arguments costs nothing worth a box.
-#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Join a meeting by its link, send synthetic media, and report what was received.
-    Join(JoinArgs),
+    Join(Box<JoinArgs>),
     /// List the cameras, microphones and speakers, with the ids --camera, --mic and --speaker take.
     Devices {
         /// Print JSON instead of text.
@@ -108,6 +108,16 @@ struct JoinArgs {
     /// Enter with the camera off: nothing is sent until `--do SECS:camera-on`.
     #[arg(long)]
     camera_off: bool,
+    /// Share a whole screen: an X11 display such as :99 (default: $DISPLAY). Sharing starts at join, or at the
+    /// first --do SECS:share if there is one; --do SECS:stop-share stops it. Needs the intervenant role or above.
+    #[arg(long, value_name = "DISPLAY", num_args = 0..=1, conflicts_with = "screen_file")]
+    screen: Option<Option<String>>,
+    /// Share a YUV4MPEG2 file (8-bit 4:2:0, at most 1920x1080, played in a loop) as if it were a screen.
+    #[arg(long, value_name = "FILE.y4m")]
+    screen_file: Option<PathBuf>,
+    /// Frames per second of the screen share.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(5..=15))]
+    screen_fps: u32,
 }
 
 #[derive(Clone)]
@@ -170,7 +180,7 @@ fn main() -> ExitCode {
             if args.camera.is_some() && !matches!(args.video, None | Some(VideoChoice::Camera)) {
                 Cli::command().error(clap::error::ErrorKind::ArgumentConflict, "--camera goes with --video camera").exit();
             }
-            args
+            *args
         }
         Command::Devices { json } => return devices::print(json),
     };
@@ -243,6 +253,14 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         None => joining.await?,
     };
     report.joined_at = Some(call.joined_at);
+    let screen = screen_options(args);
+    let share_at_join = screen.as_ref().filter(|_| !args.actions.iter().any(|a| a.action == script::Action::Share));
+    if let Some(screen) = share_at_join {
+        if let Err(error) = call.share_screen(screen) {
+            call.leave().await;
+            return Err(error);
+        }
+    }
     let mut roster = Roster::default();
     let mut pending = args.actions.clone();
     pending.sort_by(|a, b| a.at.total_cmp(&b.at));
@@ -272,7 +290,7 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
             },
             _ = sleep_until(next_action) => {
                 if let Some(action) = pending.next() {
-                    if let Err(error) = action.action.apply(&call) {
+                    if let Err(error) = action.action.apply(&call, screen.as_ref()) {
                         tracing::warn!("{error}");
                         report.errors.push(error);
                     }
@@ -296,6 +314,16 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
             Ok(())
         }
     }
+}
+
+/// What --screen or --screen-file asks to share.
+fn screen_options(args: &JoinArgs) -> Option<ScreenOptions> {
+    let source = match (&args.screen, &args.screen_file) {
+        (Some(display), _) => ScreenSource::Display(display.clone()),
+        (None, Some(path)) => ScreenSource::File(path.clone()),
+        (None, None) => return None,
+    };
+    Some(ScreenOptions { source, fps: args.screen_fps })
 }
 
 /// Sleeps until `deadline`, or forever when there is none.

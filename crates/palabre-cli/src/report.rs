@@ -84,6 +84,11 @@ pub struct ParticipantReport {
     pub audio_decode_errors: u64,
     /// Audio frames made up for lost packets (FEC or concealment).
     pub audio_frames_repaired: u64,
+    /// Frames of their screen share decoded (a second video track, not counted in `video_frames_decoded`).
+    pub screen_frames_decoded: u64,
+    pub first_screen_ms: Option<u64>,
+    /// Sharing their screen when the call ended, as the room relayed it.
+    pub screen_sharing: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -98,6 +103,9 @@ pub struct SentReport {
     pub video_frames: u64,
     pub audio_frames: u64,
     pub bytes: u64,
+    /// Our screen shares: frames and bytes (not in `video_frames` and `bytes`).
+    pub screen_frames: u64,
+    pub screen_bytes: u64,
 }
 
 /// Everyone seen during the call, including those who left, in order of arrival.
@@ -149,6 +157,7 @@ impl Report {
         self.me = roster.me.clone();
         let stats = call.stats();
         let present: BTreeMap<_, _> = call.participants().into_iter().map(|p| (p.info.id, p)).collect();
+        let sharers = call.conference(|c| c.screen_sharers().to_vec());
         let mut ids: Vec<ParticipantId> =
             roster.others.keys().chain(present.keys()).chain(stats.remote.keys()).copied().collect();
         ids.sort();
@@ -176,6 +185,9 @@ impl Report {
                 video_decode_errors: media.video_decode_errors,
                 audio_decode_errors: media.audio_decode_errors,
                 audio_frames_repaired: media.audio_frames_repaired,
+                screen_frames_decoded: media.screen_frames_decoded,
+                first_screen_ms: media.first_screen_at.map(|at| self.ms(at)),
+                screen_sharing: sharers.contains(&id),
             });
         }
         self.first_remote_video_ms = self.participants.iter().filter_map(|p| p.first_video_ms).min();
@@ -187,7 +199,8 @@ impl Report {
             .collect();
         self.errors.extend(stats.errors);
         let (video_frames, audio_frames, bytes) = call.sent();
-        self.sent = SentReport { video_frames, audio_frames, bytes };
+        let (screen_frames, screen_bytes) = call.screen_sent();
+        self.sent = SentReport { video_frames, audio_frames, bytes, screen_frames, screen_bytes };
         self.round_trip_ms = call.round_trip_ms().await;
         self.duration_ms = self.ms(Instant::now());
         call.conference(|conference| {

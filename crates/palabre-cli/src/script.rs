@@ -2,7 +2,7 @@
 //! moderator would name them; the name is looked up when the action runs.
 
 use palabre_core::{ModeratorAction, ParticipantId, Role};
-use palabre_rtc::Call;
+use palabre_rtc::{Call, ScreenOptions};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScheduledAction {
@@ -30,11 +30,14 @@ pub enum Action {
     Proxy { holder: String, absent: String },
     OpenVote(String),
     Vote(String),
+    /// Share what --screen or --screen-file names.
+    Share,
+    StopShare,
 }
 
 const ACTIONS: &str = "chat=TEXT, chat-to=NAME:TEXT, mute, unmute, camera-off, camera-on, raise-hand, lower-hand, \
                        mute-all, admit=NAME, refuse=NAME, lock, unlock, kick=NAME, role=NAME:ROLE, \
-                       proxy=HOLDER:ABSENT, vote-open=QUESTION or vote=OPTION";
+                       proxy=HOLDER:ABSENT, vote-open=QUESTION, vote=OPTION, share or stop-share";
 
 impl ScheduledAction {
     pub fn parse(text: &str) -> Result<ScheduledAction, String> {
@@ -86,14 +89,17 @@ impl Action {
                 "mute-all" => Action::MuteAll,
                 "lock" => Action::Lock(true),
                 "unlock" => Action::Lock(false),
+                "share" => Action::Share,
+                "stop-share" => Action::StopShare,
                 other => return Err(format!("unknown action {other:?}: use {ACTIONS}")),
             },
         };
         Ok(action)
     }
 
-    /// Does it now; a name that matches nobody is an error for the report, and the call goes on.
-    pub fn apply(&self, call: &Call) -> Result<(), String> {
+    /// Does it now; a name that matches nobody, or a screen that cannot be shared, is an error for the report,
+    /// and the call goes on.
+    pub fn apply(&self, call: &Call, screen: Option<&ScreenOptions>) -> Result<(), String> {
         match self {
             Action::Chat(text) => call.send_chat(text.clone(), None),
             Action::ChatTo { name, text } => call.send_chat(text.clone(), Some(present(call, name)?)),
@@ -121,6 +127,11 @@ impl Action {
                 let vote = open.ok_or("no vote is open")?;
                 call.cast_vote(vote, option.clone(), None);
             }
+            Action::Share => {
+                let screen = screen.ok_or("nothing to share: give --screen or --screen-file")?;
+                call.share_screen(screen).map_err(|e| e.to_string())?;
+            }
+            Action::StopShare => call.stop_sharing(),
         }
         Ok(())
     }

@@ -24,6 +24,7 @@ use crate::hand_queue::HandQueue;
 use crate::message::{AppMessage, Envelope, WireError, MAX_CHAT_BYTES};
 use crate::names::clean_display_name;
 use crate::permissions::Permission;
+use crate::screen_share::{ScreenShares, ShareChange};
 use crate::vote::{Answer, Proxy, Vote, DEFAULT_OPTIONS};
 use crate::{ParticipantId, ParticipantInfo, Role};
 
@@ -72,6 +73,9 @@ pub enum Input {
     Moderate(ModeratorAction),
     /// The local user answers a vote, for themselves or (`proxy_for`) for an absent person whose proxy they hold.
     CastVote { vote: u32, option: String, proxy_for: Option<String> },
+    /// The local user starts or stops sharing a screen. Starting is only asked here: the engine publishes the
+    /// picture once the room relays the share back ([`Change::ScreenShare`] for us).
+    SetSharing { sharing: bool },
     /// The time given by [`Conference::poll_timeout`] has come.
     Timeout,
 }
@@ -98,6 +102,8 @@ pub enum ModeratorAction {
     /// Opens a vote; no options means "pour", "contre", "abstention".
     OpenVote { question: String, options: Vec<String> },
     CloseVote(u32),
+    /// The animateur lets several people share a screen at once (or not).
+    AllowManyShares(bool),
 }
 
 /// What only the room server can do; the adapter carries it out (signalling, on the embedded server).
@@ -148,6 +154,11 @@ pub enum Change {
     VoteClosed(u32),
     /// For the animateur only: time for a break? `elapsed` is the meeting time reached.
     BreakReminder { elapsed: Millis },
+    /// `id` started or stopped sharing a screen, as the room relayed it: receivers show (or drop) the share;
+    /// when `id` is us, the engine starts (or stops) sending it.
+    ScreenShare { id: ParticipantId, sharing: bool },
+    /// The animateur allowed several shares at once, or went back to one.
+    ScreenSharesAllowed(bool),
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -164,6 +175,7 @@ pub struct Conference {
     /// The highest vote id seen or given; the next vote this participant opens gets the one after.
     last_vote_id: u32,
     break_timer: BreakTimer,
+    screens: ScreenShares,
 }
 
 impl Conference {
@@ -189,6 +201,7 @@ impl Conference {
             Input::ParticipantLeft(id) => {
                 if let Some(gone) = self.others.remove(&id) {
                     self.hands.lower(id);
+                    self.end_share(id);
                     self.log(now, AttendanceKind::Left, &gone.info, String::new());
                     self.changed(Change::ParticipantLeft(id));
                 }
@@ -212,6 +225,7 @@ impl Conference {
             }
             Input::Moderate(action) => self.moderate(action),
             Input::CastVote { vote, option, proxy_for } => self.cast_vote(vote, option, proxy_for),
+            Input::SetSharing { sharing } => self.set_sharing(sharing),
             Input::Timeout => {
                 if let Some(elapsed) = self.break_timer.advance(now) {
                     if self.my_role() == Some(Role::Animateur) {
@@ -287,6 +301,16 @@ impl Conference {
         &self.votes
     }
 
+    /// Who shares a screen now, first started first.
+    pub fn screen_sharers(&self) -> &[ParticipantId] {
+        self.screens.sharers()
+    }
+
+    /// Whether the animateur allows several shares at once.
+    pub fn many_shares_allowed(&self) -> bool {
+        self.screens.many_allowed()
+    }
+
     pub fn vote(&self, id: u32) -> Option<&Vote> {
         self.votes.iter().find(|v| v.id == id)
     }
@@ -336,6 +360,9 @@ impl Conference {
         participant.info.role = role;
         let info = participant.info.clone();
         self.log(now, AttendanceKind::RoleChanged, &info, String::new());
+        if !role.may(Permission::Present) {
+            self.end_share(id);
+        }
         if self.is_me(id) {
             // Reminders count from the meeting start; a new animateur is not reminded of boundaries already past.
             self.break_timer.advance(now);
@@ -398,6 +425,18 @@ impl Conference {
             }
             AppMessage::Hand { raised } => self.set_hand(from, raised),
             AppMessage::LowerHand { id } => self.set_hand(id, false),
+            AppMessage::Screen { sharing: true } => match self.screens.start(from, role) {
+                Ok(ShareChange::Started) => self.changed(Change::ScreenShare { id: from, sharing: true }),
+                Ok(_) => {}
+                // Our own share refused by the rule here means the server did not enforce it: we do not share.
+                Err(why) if Some(from) == me => self.refuse(why),
+                Err(why) => self.ignore(format!("share from {sender_name} ignored: {why}")),
+            },
+            AppMessage::Screen { sharing: false } => self.end_share(from),
+            AppMessage::ScreenShares { many } => {
+                self.screens.set_many_allowed(many);
+                self.changed(Change::ScreenSharesAllowed(many));
+            }
             AppMessage::GiveFloor { id } => {
                 self.set_hand(id, false);
                 self.changed(Change::FloorGiven { to: id, by: from });
@@ -459,6 +498,12 @@ impl Conference {
                 });
                 self.changed(Change::VoteClosed(vote));
             }
+        }
+    }
+
+    fn end_share(&mut self, id: ParticipantId) {
+        if self.screens.stop(id) == ShareChange::Stopped {
+            self.changed(Change::ScreenShare { id, sharing: false });
         }
     }
 
@@ -636,6 +681,24 @@ impl Conference {
                     self.refuse(format!("vote {vote} is not open"));
                 }
             }
+            ModeratorAction::AllowManyShares(many) => self.send(AppMessage::ScreenShares { many }),
+        }
+    }
+
+    fn set_sharing(&mut self, sharing: bool) {
+        if !sharing {
+            if self.me.is_some() {
+                self.send(AppMessage::Screen { sharing: false });
+            }
+            return;
+        }
+        let (Some(me), Some(role)) = (self.me.as_ref().map(|me| me.info.id), self.my_role()) else {
+            self.refuse("not in the meeting yet".into());
+            return;
+        };
+        match self.screens.may_start(me, role) {
+            Ok(()) => self.send(AppMessage::Screen { sharing: true }),
+            Err(why) => self.refuse(why),
         }
     }
 
@@ -750,6 +813,7 @@ impl ModeratorAction {
             ModeratorAction::SetRole(..) => Permission::ChangeRoles,
             ModeratorAction::RecordProxy { .. } => Permission::RecordProxies,
             ModeratorAction::OpenVote { .. } | ModeratorAction::CloseVote(_) => Permission::RunVotes,
+            ModeratorAction::AllowManyShares(_) => Permission::AllowManyShares,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod message;
 pub mod names;
 pub mod participant;
 pub mod permissions;
+pub mod screen_share;
 pub mod signal;
 pub mod vote;
 

@@ -850,3 +850,76 @@ fn any_message() -> impl Strategy<Value = AppMessage> {
         (1u32..=2).prop_map(|vote| AppMessage::VoteClose { vote }),
     ]
 }
+
+#[test]
+fn a_screen_share_is_shown_by_everyone_once_relayed_and_ends_when_stopped() {
+    let mut meeting = Meeting::new();
+    let ana = meeting.join("Ana", Role::Animateur);
+    let bob = meeting.join("Bob", Role::Intervenant);
+    meeting.clear_changes();
+    meeting.act(bob, Input::SetSharing { sharing: true });
+    for id in [ana, bob] {
+        assert_eq!(meeting.conference(id).screen_sharers(), [bob]);
+        assert!(meeting.changes(id).contains(&Change::ScreenShare { id: bob, sharing: true }), "{id}");
+    }
+    meeting.act(bob, Input::SetSharing { sharing: false });
+    assert!(meeting.conference(ana).screen_sharers().is_empty());
+    assert!(meeting.changes(ana).contains(&Change::ScreenShare { id: bob, sharing: false }));
+}
+
+#[test]
+fn a_participant_without_the_right_cannot_share_and_a_forced_share_is_ignored() {
+    let mut meeting = Meeting::new();
+    let ana = meeting.join("Ana", Role::Animateur);
+    let guest = meeting.join("Invité", Role::ParticipantActif);
+    meeting.clear_changes();
+    let relayed = meeting.relayed;
+    meeting.act(guest, Input::SetSharing { sharing: true });
+    assert_eq!(meeting.relayed, relayed, "nothing is sent");
+    assert!(matches!(meeting.changes(guest).as_slice(), [Change::Refused(why)] if why.contains("share a screen")));
+    // A modified client on a server that does not enforce: nobody shows its share.
+    meeting.inject(guest, AppMessage::Screen { sharing: true });
+    assert!(meeting.conference(ana).screen_sharers().is_empty());
+    assert!(!meeting.changes(ana).iter().any(|c| matches!(c, Change::ScreenShare { .. })));
+}
+
+#[test]
+fn one_share_at_a_time_unless_the_animateur_allows_more() {
+    let mut meeting = Meeting::new();
+    let ana = meeting.join("Ana", Role::Animateur);
+    let bob = meeting.join("Bob", Role::Intervenant);
+    let eve = meeting.join("Ève", Role::Intervenant);
+    meeting.act(bob, Input::SetSharing { sharing: true });
+    meeting.clear_changes();
+    meeting.act(eve, Input::SetSharing { sharing: true });
+    assert!(matches!(meeting.changes(eve).as_slice(), [Change::Refused(why)] if why.contains("already sharing")));
+    // Two shares sent at once (both cores saw nobody sharing): everyone keeps the one relayed first.
+    meeting.inject(eve, AppMessage::Screen { sharing: true });
+    for id in [ana, bob, eve] {
+        assert_eq!(meeting.conference(id).screen_sharers(), [bob], "{id}");
+    }
+    // Only the animateur opens more.
+    meeting.moderate(bob, ModeratorAction::AllowManyShares(true));
+    assert!(!meeting.conference(ana).many_shares_allowed());
+    meeting.moderate(ana, ModeratorAction::AllowManyShares(true));
+    meeting.act(eve, Input::SetSharing { sharing: true });
+    for id in [ana, bob, eve] {
+        assert_eq!(meeting.conference(id).screen_sharers(), [bob, eve], "{id}");
+    }
+}
+
+#[test]
+fn a_share_ends_when_its_sharer_leaves_or_loses_the_right() {
+    let mut meeting = Meeting::new();
+    let ana = meeting.join("Ana", Role::Animateur);
+    let bob = meeting.join("Bob", Role::Intervenant);
+    let eve = meeting.join("Ève", Role::Intervenant);
+    meeting.moderate(ana, ModeratorAction::AllowManyShares(true));
+    meeting.act(bob, Input::SetSharing { sharing: true });
+    meeting.act(eve, Input::SetSharing { sharing: true });
+    meeting.clear_changes();
+    meeting.moderate(ana, ModeratorAction::SetRole(bob, Role::ParticipantActif));
+    assert!(meeting.changes(bob).contains(&Change::ScreenShare { id: bob, sharing: false }), "Bob's engine stops sending");
+    meeting.leave(eve);
+    assert!(meeting.conference(ana).screen_sharers().is_empty());
+}

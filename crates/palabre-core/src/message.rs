@@ -63,6 +63,11 @@ pub enum AppMessage {
     },
     /// The animateur closes a vote; its results are final.
     VoteClose { vote: u32 },
+    /// The sender starts or stops sharing a screen. A share is shown only once the room relays this back, so
+    /// everyone agrees on who shares (see `screen_share`); the picture itself is a video track named `screen`.
+    Screen { sharing: bool },
+    /// The animateur lets several people share at once, or goes back to one share at a time.
+    ScreenShares { many: bool },
 }
 
 /// Every kind this build understands; anything else is [`WireError::UnknownKind`].
@@ -79,6 +84,8 @@ const KNOWN_KINDS: &[&str] = &[
     "vote-open",
     "vote",
     "vote-close",
+    "screen",
+    "screen-shares",
 ];
 
 /// Longest vote question, in bytes of UTF-8.
@@ -208,6 +215,8 @@ impl AppMessage {
             AppMessage::VoteOpen { .. } => "vote-open",
             AppMessage::Vote { .. } => "vote",
             AppMessage::VoteClose { .. } => "vote-close",
+            AppMessage::Screen { .. } => "screen",
+            AppMessage::ScreenShares { .. } => "screen-shares",
         }
     }
 

@@ -30,10 +30,12 @@ pub enum Permission {
     Lock,
     RecordProxies,
     RunVotes,
+    /// Let several people share a screen at once.
+    AllowManyShares,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::Speak,
         Permission::Present,
         Permission::Chat,
@@ -48,6 +50,7 @@ impl Permission {
         Permission::Lock,
         Permission::RecordProxies,
         Permission::RunVotes,
+        Permission::AllowManyShares,
     ];
 
     /// What the permission allows, to end the sentence "your role does not allow you to …".
@@ -67,6 +70,7 @@ impl Permission {
             Permission::Lock => "lock the room",
             Permission::RecordProxies => "record proxies",
             Permission::RunVotes => "run votes",
+            Permission::AllowManyShares => "let several people share a screen at once",
         }
     }
 }
@@ -77,7 +81,7 @@ impl Role {
         use Permission::*;
         match self {
             Role::Animateur => true,
-            Role::Moderateur => !matches!(permission, ChangeRoles | RecordProxies | RunVotes),
+            Role::Moderateur => !matches!(permission, ChangeRoles | RecordProxies | RunVotes | AllowManyShares),
             Role::Intervenant => matches!(permission, Speak | Present | Chat | RaiseHand | Vote),
             Role::ParticipantActif => matches!(permission, Speak | Chat | RaiseHand | Vote),
             Role::ParticipantPassif => matches!(permission, Chat),
@@ -107,7 +111,8 @@ impl Role {
 }
 
 impl AppMessage {
-    /// The permission the sender's role must grant, if any (none for muting oneself or lowering one's own hand).
+    /// The permission the sender's role must grant, if any (none for muting oneself, lowering one's own hand or
+    /// stopping one's own share).
     /// Turning one's own camera on is publishing, like the microphone: [`Permission::Speak`]. Presenting a
     /// screen is [`Permission::Present`].
     pub fn required_permission(&self) -> Option<Permission> {
@@ -124,6 +129,9 @@ impl AppMessage {
             AppMessage::Proxy { .. } => RecordProxies,
             AppMessage::VoteOpen { .. } | AppMessage::VoteClose { .. } => RunVotes,
             AppMessage::Vote { .. } => Vote,
+            AppMessage::Screen { sharing: true } => Present,
+            AppMessage::Screen { sharing: false } => return None,
+            AppMessage::ScreenShares { .. } => AllowManyShares,
         };
         Some(permission)
     }
@@ -166,9 +174,9 @@ mod tests {
     }
 
     #[test]
-    fn only_the_animateur_changes_roles_records_proxies_and_runs_votes() {
+    fn only_the_animateur_changes_roles_records_proxies_runs_votes_and_allows_many_shares() {
         for role in ROLES {
-            for p in [ChangeRoles, RecordProxies, RunVotes] {
+            for p in [ChangeRoles, RecordProxies, RunVotes, AllowManyShares] {
                 assert_eq!(role.may(p), role == Role::Animateur, "{role:?} {p:?}");
             }
         }
@@ -220,6 +228,9 @@ mod tests {
             (AppMessage::VoteOpen { vote: 1, question: "?".into(), options: vec!["a".into(), "b".into()] }, Some(RunVotes)),
             (AppMessage::Vote { vote: 1, option: "a".into(), proxy_for: None }, Some(Vote)),
             (AppMessage::VoteClose { vote: 1 }, Some(RunVotes)),
+            (AppMessage::Screen { sharing: true }, Some(Present)),
+            (AppMessage::Screen { sharing: false }, None),
+            (AppMessage::ScreenShares { many: true }, Some(AllowManyShares)),
         ];
         for (message, expected) in cases {
             assert_eq!(message.required_permission(), expected, "{message:?}");

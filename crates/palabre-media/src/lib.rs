@@ -4,6 +4,7 @@
 //! Nothing here touches the network or a clock: timestamps are passed in, so tests can run codecs faster
 //! than real time.
 
+mod bgra;
 mod error;
 mod file_error;
 mod frame;
@@ -20,6 +21,7 @@ mod vp8;
 mod wav;
 mod y4m;
 
+pub use crate::bgra::bgra_to_i420;
 pub use crate::error::CodecError;
 pub use crate::file_error::MediaFileError;
 pub use crate::frame::{AudioFrame, VideoFrame, FRAME_MS, FRAME_SAMPLES, SAMPLE_RATE};

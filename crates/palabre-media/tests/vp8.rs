@@ -1,7 +1,7 @@
 //! VP8 encode/decode behaviour, driven by the test pattern.
 
 use palabre_media::{
-    read_frame_number, CodecError, TestPattern, VideoFrame, Vp8Config, Vp8Decoder, Vp8Encoder,
+    psnr, read_frame_number, CodecError, TestPattern, VideoFrame, Vp8Config, Vp8Decoder, Vp8Encoder,
 };
 
 const FPS: u32 = 30;
@@ -197,4 +197,20 @@ fn codecs_can_move_to_another_thread() {
     .join()
     .unwrap();
     assert_eq!(decoded.len(), 1);
+}
+
+#[test]
+fn a_still_slide_sharpens_frame_after_frame_in_screen_mode() {
+    let config = Vp8Config { width: 640, height: 360, fps: 5, bitrate_kbps: 300 };
+    let mut encoder = Vp8Encoder::for_screen(config).unwrap();
+    let mut decoder = Vp8Decoder::new().unwrap();
+    let slide = TestPattern::new(640, 360).frame(7);
+    let quality: Vec<f64> = (0..20)
+        .flat_map(|i| encoder.encode(&slide, i * 200, false).unwrap())
+        .flat_map(|encoded| decoder.decode(&encoded.data).unwrap())
+        .map(|decoded| psnr(&slide, &decoded).unwrap())
+        .collect();
+    assert_eq!(quality.len(), 20, "one picture per input");
+    let (first, last) = (quality[0], quality[19]);
+    assert!(last > first + 3.0 && last > 40.0, "an unchanged slide gains detail: {quality:.1?}");
 }

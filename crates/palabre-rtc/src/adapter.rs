@@ -59,6 +59,17 @@ pub trait RoomConnection: Send + Sync {
     async fn control(&self, control: RoomControl) -> Result<(), CallError>;
     /// Round-trip time of the media transport, in milliseconds, when known.
     async fn round_trip_ms(&self) -> Option<f64>;
+    /// Adds our screen-share track to what we publish (once per call; later shares reuse it). Keyframe requests
+    /// for it raise `keyframe_requested`.
+    async fn publish_screen(
+        &self,
+        track: Arc<TrackLocalStaticSample>,
+        keyframe_requested: Arc<AtomicBool>,
+    ) -> Result<(), CallError> {
+        let _ = (track, keyframe_requested);
+        // Only the embedded server's adapter publishes a share so far.
+        Err(CallError::UnsupportedServer("Janus (screen sharing)"))
+    }
     /// Leaves the room and closes every connection.
     async fn leave(&self);
 }

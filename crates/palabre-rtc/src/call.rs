@@ -4,23 +4,26 @@
 //! room adapter reports and what the user does, sends the app messages the model asks for, and turns the
 //! model's changes into events. Media runs beside it in its own tasks.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use palabre_media::{VoiceProcessing, VoiceProcessor};
 use palabre_core::conference::{Change, Input, Output};
+use palabre_core::screen_share::is_screen_track;
 use palabre_core::{ChatEntry, Conference, Link, Millis, ModeratorAction, Participant, ParticipantId, ParticipantInfo};
 use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinHandle;
+use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 
 use crate::adapter::{self, RoomConnection, RoomEvent};
 use crate::error::CallError;
 use crate::local_media::{local_tracks_for, open_sources, start_sources, AudioSource, LocalState, VideoSource};
 use crate::playout::{SpeakerChoice, SpeakerPlayout};
-use crate::recording::Recorder;
+use crate::recording::{Recorder, Recording};
+use crate::screen::{screen_track, send_screen, OpenedScreen, ScreenCounters, ScreenOptions};
 use crate::remote_media::{self, RemoteSinks};
 use crate::stats::CallStats;
 use crate::video_feed::{EncodedVideo, VideoFeed};
@@ -77,6 +80,8 @@ enum Action {
     MediaState,
     Moderate(ModeratorAction),
     Vote { vote: u32, option: String, proxy_for: Option<String> },
+    ShareScreen(Box<OpenedScreen>),
+    StopSharing,
 }
 
 pub struct Call {
@@ -89,6 +94,7 @@ pub struct Call {
     /// Kept for the call's length: dropping it closes the speaker.
     _playout: Option<Arc<SpeakerPlayout>>,
     video: VideoFeed,
+    screen_counters: Arc<ScreenCounters>,
     /// When the room let us in.
     pub joined_at: Instant,
     tasks: Vec<JoinHandle<()>>,
@@ -136,6 +142,7 @@ pub async fn join_with(
         ..LocalState::default()
     });
     let video = VideoFeed::new();
+    let screen_counters = Arc::new(ScreenCounters::default());
 
     let driver = Driver {
         room: room.clone(),
@@ -148,6 +155,8 @@ pub async fn join_with(
         accept_unmute_requests: options.accept_unmute_requests,
         recorder: recorder.clone(),
         playout: playout.clone(),
+        screen: ScreenSending::new(screen_counters.clone()),
+        screen_recordings: HashMap::new(),
     };
     if options.audio_muted || options.video_muted {
         // Told after the welcome, which the driver handles first.
@@ -172,7 +181,8 @@ pub async fn join_with(
             }
         }));
     }
-    Ok((Call { room, actions, conference, stats, local, recorder, _playout: playout, video, joined_at, tasks }, events))
+    let call = Call { room, actions, conference, stats, local, recorder, _playout: playout, video, screen_counters, joined_at, tasks };
+    Ok((call, events))
 }
 
 impl Call {
@@ -203,6 +213,26 @@ impl Call {
     /// Answers vote `vote`, for ourselves or for an absent person whose proxy we hold.
     pub fn cast_vote(&self, vote: u32, option: impl Into<String>, proxy_for: Option<String>) {
         let _ = self.actions.send(Action::Vote { vote, option: option.into(), proxy_for });
+    }
+
+    /// Shares a screen or a y4m file. The source is opened here, so a missing display or a bad file is an error
+    /// at once; the picture goes out once the room accepts the share (only intervenant and up, one share at a
+    /// time unless the animateur allows more), otherwise a [`CallEvent::Notice`] says why.
+    pub fn share_screen(&self, options: &ScreenOptions) -> Result<(), CallError> {
+        let screen = OpenedScreen::open(options)?;
+        let _ = self.actions.send(Action::ShareScreen(Box::new(screen)));
+        Ok(())
+    }
+
+    /// Stops our screen share; receivers drop it.
+    pub fn stop_sharing(&self) {
+        let _ = self.actions.send(Action::StopSharing);
+    }
+
+    /// What our screen shares sent: frames and bytes.
+    pub fn screen_sent(&self) -> (u64, u64) {
+        let counters = &self.screen_counters;
+        (counters.frames_sent.load(Ordering::Relaxed), counters.bytes_sent.load(Ordering::Relaxed))
     }
 
     /// Reads the conference model as it is now.
@@ -281,10 +311,42 @@ struct Driver {
     accept_unmute_requests: bool,
     recorder: Option<Arc<Recorder>>,
     playout: Option<Arc<SpeakerPlayout>>,
+    screen: ScreenSending,
+    /// The screen share we record from each sharer, closed when they stop.
+    screen_recordings: HashMap<ParticipantId, Recording>,
+}
+
+/// Our side of screen sharing: the source waiting for the room's go-ahead, the track once published, the
+/// sending task while we share.
+struct ScreenSending {
+    pending: Option<OpenedScreen>,
+    track: Option<Arc<TrackLocalStaticSample>>,
+    keyframe_requested: Arc<AtomicBool>,
+    sending: Option<JoinHandle<()>>,
+    counters: Arc<ScreenCounters>,
+}
+
+impl ScreenSending {
+    fn new(counters: Arc<ScreenCounters>) -> Self {
+        ScreenSending { pending: None, track: None, keyframe_requested: Arc::default(), sending: None, counters }
+    }
+
+    fn stop(&mut self) {
+        if let Some(task) = self.sending.take() {
+            task.abort();
+        }
+    }
+}
+
+/// The driver ends with the call: so does our share.
+impl Drop for ScreenSending {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }
 
 impl Driver {
-    async fn run(self, mut room_events: mpsc::UnboundedReceiver<RoomEvent>, mut actions: mpsc::UnboundedReceiver<Action>) {
+    async fn run(mut self, mut room_events: mpsc::UnboundedReceiver<RoomEvent>, mut actions: mpsc::UnboundedReceiver<Action>) {
         loop {
             let timeout = self.conference.lock().expect("conference lock").poll_timeout();
             let input = tokio::select! {
@@ -313,6 +375,11 @@ impl Driver {
                             let name = self.conference.lock().expect("conference lock").participant(owner)
                                 .map_or_else(|| format!("participant {owner}"), |p| p.info.name.clone());
                             match track.kind() {
+                                webrtc::rtp_transceiver::rtp_codec::RTPCodecType::Video if is_screen_track(&track.id()) => {
+                                    let recording = recorder.screen(owner, &name);
+                                    self.screen_recordings.insert(owner, recording.clone());
+                                    Some(recording)
+                                }
                                 webrtc::rtp_transceiver::rtp_codec::RTPCodecType::Video => Some(recorder.video(owner, &name)),
                                 _ => recorder.audio(owner, &name),
                             }
@@ -336,6 +403,14 @@ impl Driver {
                     Action::MediaState => self.media_state(),
                     Action::Moderate(action) => Input::Moderate(action),
                     Action::Vote { vote, option, proxy_for } => Input::CastVote { vote, option, proxy_for },
+                    Action::ShareScreen(screen) => {
+                        self.screen.pending = Some(*screen);
+                        Input::SetSharing { sharing: true }
+                    }
+                    Action::StopSharing => {
+                        self.screen.stop();
+                        Input::SetSharing { sharing: false }
+                    }
                 },
                 _ = sleep_until(timeout.map(|at| self.started + Duration::from_millis(at))) => Input::Timeout,
                 else => return,
@@ -363,7 +438,7 @@ impl Driver {
     }
 
     /// Carries out one output; returns what the model must hear back (our own media change).
-    async fn apply(&self, output: Output) -> Option<Input> {
+    async fn apply(&mut self, output: Output) -> Option<Input> {
         let change = match output {
             Output::Send(text) => {
                 if let Err(error) = self.room.send_app_message(text).await {
@@ -407,10 +482,57 @@ impl Driver {
                 self.local.audio_muted.store(false, Ordering::Relaxed);
                 (CallEvent::Conference(change), Some(self.media_state()))
             }
+            Change::ScreenShare { id, sharing } => {
+                let mine = self.conference.lock().expect("conference lock").me().is_some_and(|me| me.info.id == id);
+                let follow_up = match (mine, sharing) {
+                    (true, true) => self.start_sharing().await,
+                    (true, false) => {
+                        self.screen.stop();
+                        None
+                    }
+                    (false, true) => None,
+                    (false, false) => {
+                        if let Some(recording) = self.screen_recordings.remove(&id) {
+                            recording.finish();
+                        }
+                        None
+                    }
+                };
+                (CallEvent::Conference(Change::ScreenShare { id, sharing }), follow_up)
+            }
             change => (CallEvent::Conference(change), None),
         };
         let _ = self.events.send(event);
         follow_up
+    }
+
+    /// The room accepted our share: publish the track (first share only) and start sending. On failure the share
+    /// is withdrawn (the returned input) and the user told why.
+    async fn start_sharing(&mut self) -> Option<Input> {
+        let source = self.screen.pending.take()?;
+        let track = match &self.screen.track {
+            Some(track) => track.clone(),
+            None => {
+                let track = screen_track();
+                if let Err(error) = self.room.publish_screen(track.clone(), self.screen.keyframe_requested.clone()).await {
+                    self.notice(format!("the screen cannot be shared: {error}"));
+                    return Some(Input::SetSharing { sharing: false });
+                }
+                self.screen.track = Some(track.clone());
+                track
+            }
+        };
+        self.screen.stop();
+        let sending = send_screen(track, source, self.screen.keyframe_requested.clone(), self.screen.counters.clone());
+        let (events, stats) = (self.events.clone(), self.stats.clone());
+        self.screen.sending = Some(tokio::spawn(async move {
+            if let Err(error) = sending.await {
+                let message = format!("screen sharing stopped: {error}");
+                stats.lock().expect("stats lock").errors.push(message.clone());
+                let _ = events.send(CallEvent::Notice(message));
+            }
+        }));
+        None
     }
 
     fn notice(&self, message: String) {

@@ -2,6 +2,7 @@
 //! (send-only) and the app-message data channel, and *subscribe*, carrying everyone else's media. What differs
 //! between servers — who offers, how the SDP travels, how app messages come back — stays in each adapter.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use webrtc::peer_connection::peer_connection_state::RTCPeerConnectionState;
 use webrtc::peer_connection::RTCPeerConnection;
 use webrtc::rtp_transceiver::rtp_transceiver_direction::RTCRtpTransceiverDirection;
 use webrtc::rtp_transceiver::RTCRtpTransceiverInit;
+use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 use webrtc::track::track_local::TrackLocal;
 
 use crate::adapter::{KeyframeRequester, LocalTracks, RoomEvent};
@@ -42,10 +44,7 @@ impl Connections {
         let publish = negotiate::new_peer_connection(&options).await?;
         let subscribe = negotiate::new_peer_connection(&options).await?;
         for track in [&local.audio, &local.video].into_iter().flatten() {
-            let track: Arc<dyn TrackLocal + Send + Sync> = track.clone();
-            let init = RTCRtpTransceiverInit { direction: RTCRtpTransceiverDirection::Sendonly, send_encodings: vec![] };
-            let transceiver = publish.add_transceiver_from_track(track, Some(init)).await?;
-            watch_keyframe_requests(transceiver.sender().await, local.keyframe_requested.clone());
+            add_send_track(&publish, track.clone(), local.keyframe_requested.clone()).await?;
         }
         let data_channel = publish.create_data_channel(APP_CHANNEL_LABEL, None).await?;
         let (open_tx, data_channel_open) = watch::channel(false);
@@ -81,6 +80,20 @@ impl Connections {
         let _ = self.publish.close().await;
         let _ = self.subscribe.close().await;
     }
+}
+
+/// Adds `track` to `publish`, send-only; keyframe requests for it raise `keyframe_requested`. The caller
+/// negotiates afterwards.
+pub(crate) async fn add_send_track(
+    publish: &RTCPeerConnection,
+    track: Arc<TrackLocalStaticSample>,
+    keyframe_requested: Arc<AtomicBool>,
+) -> Result<(), CallError> {
+    let track: Arc<dyn TrackLocal + Send + Sync> = track;
+    let init = RTCRtpTransceiverInit { direction: RTCRtpTransceiverDirection::Sendonly, send_encodings: vec![] };
+    let transceiver = publish.add_transceiver_from_track(track, Some(init)).await?;
+    watch_keyframe_requests(transceiver.sender().await, keyframe_requested);
+    Ok(())
 }
 
 /// What a remote video track's receiver calls to ask its sender for a keyframe, over the connection `pc`

@@ -4,6 +4,7 @@
 //! connections: *publish*, which we offer once with our tracks and the app-message data channel, and
 //! *subscribe*, which the server offers and re-offers as others come and go (see `palabre_core::signal`).
 
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,9 +23,10 @@ use tokio_rustls::client::TlsStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 use webrtc::peer_connection::RTCPeerConnection;
+use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 
 use crate::adapter::{LocalTracks, RoomConnection, RoomEvent};
-use crate::connections::{keyframe_requester, Connections};
+use crate::connections::{add_send_track, keyframe_requester, Connections};
 use crate::error::CallError;
 use crate::stats;
 use crate::transport::{self, Trust};
@@ -106,6 +108,18 @@ impl RoomConnection for EmbeddedRoom {
 
     async fn round_trip_ms(&self) -> Option<f64> {
         stats::round_trip_ms(&self.connections.publish).await
+    }
+
+    async fn publish_screen(
+        &self,
+        track: Arc<TrackLocalStaticSample>,
+        keyframe_requested: Arc<AtomicBool>,
+    ) -> Result<(), CallError> {
+        add_send_track(&self.connections.publish, track, keyframe_requested).await?;
+        // The server answers on the signalling socket; `read_signals` applies the answer.
+        let offer = negotiate::offer(&self.connections.publish).await?;
+        let signal = ClientSignal::PublishOffer { sdp: offer };
+        self.writer.lock().await.send(Message::text(signal.to_json())).await.map_err(|_| CallError::ServerGone)
     }
 
     async fn leave(&self) {

@@ -60,6 +60,8 @@ pub enum MediaError {
     File { path: String, reason: String },
     #[error("cannot record into {path}: {reason}")]
     Recording { path: String, reason: String },
+    #[error("cannot share the screen: {0}")]
+    Screen(#[from] palabre_screen::ScreenError),
 }
 
 impl From<CodecError> for CallError {
@@ -106,6 +108,7 @@ impl CallError {
             },
             CallError::Media(MediaError::File { .. }) => "media-file",
             CallError::Media(MediaError::Recording { .. }) => "recording",
+            CallError::Media(MediaError::Screen(_)) => "screen-capture",
             CallError::JanusRoomNotFound(_) => "room-not-found",
             CallError::WrongPin => "wrong-pin",
             CallError::WrongSecret => "wrong-secret",

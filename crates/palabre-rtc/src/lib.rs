@@ -5,6 +5,7 @@
 //! join(CallOptions) ─> adapter::connect ─> RoomConnection (embedded, janus)
 //!        │                                   │ RoomEvent
 //!        ├─ local_media: sources → encoders → local tracks
+//!        ├─ screen: a screen (or y4m file) → screen-mode encoder → a second video track, while we share
 //!        ├─ remote_media: remote tracks → decoders → stats, recording, speaker
 //!        ├─ video_feed: encoded frames, local and remote, for renderers that decode them (the app's webview)
 //!        └─ call::Driver: RoomEvent / user actions → palabre_core::Conference → app messages, CallEvent
@@ -23,6 +24,7 @@ pub mod playout;
 pub mod local_media;
 pub mod recording;
 mod remote_media;
+pub mod screen;
 pub mod stats;
 mod transport;
 pub mod video_feed;
@@ -31,6 +33,7 @@ pub use call::{join, join_with, Call, CallEvent, CallOptions, MediaOptions};
 pub use error::{CallError, MediaError};
 pub use local_media::{AudioSource, VideoSource};
 pub use playout::SpeakerChoice;
+pub use screen::{ScreenOptions, ScreenSource};
 pub use stats::{CallStats, RemoteMedia};
 pub use video_feed::{EncodedVideo, VideoOrigin};
 /// The app sets what the microphone gets through [`MediaOptions::voice`].

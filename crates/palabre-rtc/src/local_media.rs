@@ -14,7 +14,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use palabre_media::{
     AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoFrame, VoiceProcessor, Vp8Config,
-    Vp8Encoder, Y4mReader, FRAME_MS,
+    Vp8Encoder, Y4mHeader, Y4mReader, FRAME_MS,
 };
 use palabre_net::rtcp::asks_for_keyframe;
 use palabre_devices::{open_camera, Camera, DeviceError};
@@ -79,13 +79,13 @@ enum VideoInput {
     Camera { frames: mpsc::Receiver<VideoFrame>, _device: Camera },
 }
 
-enum PacedVideo {
+pub(crate) enum PacedVideo {
     Pattern(TestPattern),
     File { reader: Y4mReader<BufReader<File>>, path: PathBuf },
 }
 
 impl PacedVideo {
-    fn frame(&mut self, index: u32) -> Result<VideoFrame, CallError> {
+    pub(crate) fn frame(&mut self, index: u32) -> Result<VideoFrame, CallError> {
         match self {
             PacedVideo::Pattern(pattern) => Ok(pattern.frame(index)),
             PacedVideo::File { reader, path } => {
@@ -126,12 +126,9 @@ pub fn open_sources(
             Vp8Config { width, height, fps, bitrate_kbps: VIDEO_BITRATE_KBPS },
         )),
         VideoSource::File(path) => {
-            let file = File::open(path).map_err(|e| file_error(path, e.into()))?;
-            let mut reader = Y4mReader::new(BufReader::new(file)).map_err(|e| file_error(path, e))?;
-            reader.check_all_frames().map_err(|e| file_error(path, e))?;
-            let header = reader.header();
+            let (input, header) = open_video_file(path)?;
             let config = Vp8Config { width: header.width, height: header.height, fps: header.fps(), bitrate_kbps: VIDEO_BITRATE_KBPS };
-            Some((VideoInput::Paced(PacedVideo::File { reader, path: path.clone() }), config))
+            Some((VideoInput::Paced(input), config))
         }
         VideoSource::Camera { device } => open_camera_input(device.as_deref(), problems.clone())?,
     };
@@ -181,6 +178,15 @@ fn open_camera_input(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// Opens a y4m file and walks it to its end, so that a bad frame is refused now rather than mid-call.
+pub(crate) fn open_video_file(path: &Path) -> Result<(PacedVideo, Y4mHeader), CallError> {
+    let file = File::open(path).map_err(|e| file_error(path, e.into()))?;
+    let mut reader = Y4mReader::new(BufReader::new(file)).map_err(|e| file_error(path, e))?;
+    reader.check_all_frames().map_err(|e| file_error(path, e))?;
+    let header = reader.header();
+    Ok((PacedVideo::File { reader, path: path.to_owned() }, header))
 }
 
 fn file_error(path: &Path, error: MediaFileError) -> CallError {

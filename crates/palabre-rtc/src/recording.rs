@@ -1,5 +1,5 @@
-//! `--record DIR`: what we decoded from each remote participant, written as `DIR/<name>.y4m` (video) and
-//! `DIR/<name>.wav` (48 kHz mono audio).
+//! `--record DIR`: what we decoded from each remote participant, written as `DIR/<name>.y4m` (video),
+//! `DIR/<name>.wav` (48 kHz mono audio) and `DIR/<name>.screen.y4m` (their screen share).
 //!
 //! Names come from other people, so they are made safe for every file system before they touch one (see
 //! [`safe_file_stem`]). Files are opened at the first decoded frame (a y4m header needs the picture size),
@@ -102,6 +102,12 @@ impl Recorder {
         self.register(Sink::VideoPending(path))
     }
 
+    /// A recording of `owner`'s screen share, `<name>.screen.y4m`.
+    pub fn screen(self: &Arc<Self>, owner: ParticipantId, name: &str) -> Recording {
+        let path = self.claim(owner, name, "screen.y4m");
+        self.register(Sink::VideoPending(path))
+    }
+
     /// A recording of `owner`'s audio, named after `name`; the file is created at once.
     pub fn audio(self: &Arc<Self>, owner: ParticipantId, name: &str) -> Option<Recording> {
         let path = self.claim(owner, name, "wav");
@@ -165,6 +171,14 @@ fn close(sink: Sink) -> Result<(), (PathBuf, MediaFileError)> {
 }
 
 impl Recording {
+    /// Closes this recording now (its sender stopped, as for a screen share); later frames are dropped.
+    pub fn finish(&self) {
+        let mut sink = self.sink.lock().expect("recording lock");
+        if let Err((path, error)) = close(std::mem::replace(&mut *sink, Sink::Closed)) {
+            (self.recorder.report_error)(format!("cannot finish the recording {}: {error}", path.display()));
+        }
+    }
+
     pub fn write_video(&self, frame: &VideoFrame) {
         let mut sink = self.sink.lock().expect("recording lock");
         if let Sink::VideoPending(path) = &*sink {

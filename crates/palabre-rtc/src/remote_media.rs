@@ -8,6 +8,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use palabre_core::screen_share::is_screen_track;
 use palabre_core::ParticipantId;
 use palabre_media::{level_dbfs, read_frame_number, OpusDecoder, Vp8Decoder};
 use tracing::Instrument;
@@ -33,6 +34,9 @@ pub struct RemoteSinks {
 
 /// How many packets a VP8 frame may wait for a late packet before it is given up.
 const VIDEO_MAX_LATE_PACKETS: u16 = 128;
+/// The same for a screen share: a 1920×1080 keyframe of text takes well over 128 packets (about 115 kB were
+/// measured, and more is possible), and a frame the builder cannot hold is never assembled.
+const SCREEN_MAX_LATE_PACKETS: u16 = 1024;
 
 /// Receives `track` from `owner` until it ends, recording into `stats`.
 pub async fn receive(
@@ -49,7 +53,12 @@ pub async fn receive(
     tracing::debug!(parent: &span, mime = %codec.capability.mime_type, payload_type = codec.payload_type, ssrc = track.ssrc(), "receiving");
     let result = async {
         match track.kind() {
-            RTPCodecType::Video => receive_video(owner, &track, &request_keyframe, &stats, &feed, recording.as_ref()).await,
+            RTPCodecType::Video if is_screen_track(&track.id()) => {
+                receive_video(owner, &track, VideoKind::Screen, &request_keyframe, &stats, &feed, recording.as_ref()).await
+            }
+            RTPCodecType::Video => {
+                receive_video(owner, &track, VideoKind::Camera, &request_keyframe, &stats, &feed, recording.as_ref()).await
+            }
             RTPCodecType::Audio => receive_audio(owner, &track, &stats, recording.as_ref(), playout.as_deref()).await,
             RTPCodecType::Unspecified => Ok(()),
         }
@@ -61,16 +70,25 @@ pub async fn receive(
     }
 }
 
+/// A participant's camera, or their screen share (counted apart).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum VideoKind {
+    Camera,
+    Screen,
+}
+
 async fn receive_video(
     owner: ParticipantId,
     track: &TrackRemote,
+    kind: VideoKind,
     request_keyframe: &KeyframeRequester,
     stats: &Mutex<CallStats>,
     feed: &VideoFeed,
     recording: Option<&Recording>,
 ) -> Result<(), palabre_media::CodecError> {
     let mut decoder = Vp8Decoder::new()?;
-    let mut frames = SampleBuilder::new(VIDEO_MAX_LATE_PACKETS, Vp8Packet::default(), track.codec().capability.clock_rate);
+    let max_late = if kind == VideoKind::Screen { SCREEN_MAX_LATE_PACKETS } else { VIDEO_MAX_LATE_PACKETS };
+    let mut frames = SampleBuilder::new(max_late, Vp8Packet::default(), track.codec().capability.clock_rate);
     let mut waiting_for_keyframe = true;
     while let Ok((packet, _)) = track.read_rtp().await {
         record_packet(stats, owner, RTPCodecType::Video, &packet);
@@ -81,12 +99,21 @@ async fn receive_video(
                 // A gap: the next frames reference a picture we do not have.
                 request_keyframe();
             }
-            feed.publish(VideoOrigin::Remote(owner), sample.data.clone());
+            let origin = match kind {
+                VideoKind::Camera => VideoOrigin::Remote(owner),
+                VideoKind::Screen => VideoOrigin::Screen(owner),
+            };
+            feed.publish(origin, sample.data.clone());
             match decoder.decode(&sample.data) {
                 Ok(decoded) => {
                     waiting_for_keyframe = false;
                     let now = Instant::now();
                     with_remote(stats, owner, |remote| {
+                        if kind == VideoKind::Screen {
+                            remote.screen_frames_decoded += decoded.len() as u64;
+                            remote.first_screen_at.get_or_insert(now);
+                            return;
+                        }
                         for frame in &decoded {
                             remote.video_frames_decoded += 1;
                             remote.first_video_at.get_or_insert(now);

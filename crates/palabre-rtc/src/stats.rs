@@ -52,6 +52,9 @@ impl CallStats {
 pub struct RemoteMedia {
     pub video_frames_decoded: u64,
     pub audio_frames_decoded: u64,
+    /// Frames of their screen share (a second video track), counted apart from the camera's.
+    pub screen_frames_decoded: u64,
+    pub first_screen_at: Option<Instant>,
     pub first_video_at: Option<Instant>,
     pub first_audio_at: Option<Instant>,
     /// Frame numbers drawn into a test pattern, first and last decoded: with `video_frames_decoded` they tell

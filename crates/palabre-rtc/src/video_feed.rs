@@ -2,7 +2,8 @@
 //!
 //! The desktop app hands VP8 frames to its webview, whose WebCodecs decoder draws them for a fraction of what
 //! moving raw pictures costs (21 % of a core against 80–120 % at 720p30, measured in shared/ENVIRONMENT.md).
-//! The feed carries both what we send (our own preview) and what we receive, as it went over the wire.
+//! The feed carries both what we send (our own preview) and what we receive, cameras and screen shares, as it
+//! went over the wire.
 
 use std::time::Instant;
 
@@ -13,12 +14,15 @@ use tokio::sync::broadcast;
 /// How many frames a slow renderer may fall behind before it misses some; it then waits for the next keyframe.
 const FEED_CAPACITY: usize = 256;
 
-/// Whose camera a frame comes from.
+/// Whose picture a frame is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VideoOrigin {
-    /// Ours, as we encode and send it.
+    /// Our camera, as we encode and send it.
     Local,
+    /// A participant's camera.
     Remote(ParticipantId),
+    /// A participant's screen share: a stream of its own, shown as the main view.
+    Screen(ParticipantId),
 }
 
 /// One encoded VP8 frame.

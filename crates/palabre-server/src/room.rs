@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use palabre_core::message::{AppMessage, Envelope};
 use palabre_core::names::{clean_display_name, distinct_name};
 use palabre_core::permissions::Permission;
+use palabre_core::screen_share::{ScreenShares, ShareChange};
 use palabre_core::signal::{Refusal, ServerSignal};
 use palabre_core::{ParticipantId, ParticipantInfo, Role, RoomControl};
 use rand::Rng;
@@ -30,8 +31,10 @@ pub enum SessionEvent {
     /// A signal to pass on as it is.
     Signal(ServerSignal),
     Left(ParticipantId),
-    /// Another member published a track: subscribe to it.
+    /// Another member published a track (or started sharing their screen): subscribe to it.
     Subscribe(Arc<Forwarder>),
+    /// Another member stopped sharing their screen: drop the subscription to this track.
+    Unsubscribe(Arc<Forwarder>),
     /// An app message for this member, already stamped with its sender.
     AppMessage(String),
     /// A moderator let this waiting participant in.
@@ -74,12 +77,17 @@ struct RoomState {
     chat_history: VecDeque<String>,
     /// Raised hands, first raised first: replayed to newcomers, so their queue has the room's order.
     hands: Vec<ParticipantId>,
+    /// Who shares a screen: the same rule every client applies, enforced here on the forwarding.
+    shares: ScreenShares,
 }
 
 struct Member {
     info: ParticipantInfo,
     events: SessionEvents,
     published: Vec<Arc<Forwarder>>,
+    /// The member's screen track once published; forwarded to the others only while they share, kept
+    /// between shares so that sharing again needs no new publication.
+    screen: Option<Arc<Forwarder>>,
     gate: Arc<MediaGate>,
     /// A moderator muted this member; it lasts until they unmute themselves.
     muted_by_moderator: bool,
@@ -148,14 +156,23 @@ impl Room {
         Ok(Entry::Admitted(state.admit(info, events)))
     }
 
-    /// Records a member's new track and has every other member subscribe to it.
+    /// Records a member's new track and has every other member subscribe to it. A screen track is forwarded only
+    /// if its owner's share was accepted first (their `screen` message relayed); otherwise the owner is told.
     pub fn publish(&self, forwarder: Arc<Forwarder>) {
         let mut state = self.lock();
+        let sharing = state.shares.is_sharing(forwarder.owner);
         let Some(owner) = state.members.get_mut(&forwarder.owner) else { return };
-        owner.published.push(forwarder.clone());
-        for member in state.members.values().filter(|m| m.info.id != forwarder.owner) {
-            let _ = member.events.send(SessionEvent::Subscribe(forwarder.clone()));
+        if forwarder.screen {
+            owner.screen = Some(forwarder.clone());
+            if !sharing {
+                let reason = "your screen is not forwarded: start sharing first (only one share at a time, by an intervenant or above)";
+                let _ = owner.events.send(SessionEvent::Signal(ServerSignal::Denied { reason: reason.into() }));
+                return;
+            }
+        } else {
+            owner.published.push(forwarder.clone());
         }
+        state.subscribe_others(&forwarder);
     }
 
     /// Delivers an app message from `from` to everyone, the sender included (so all apply it in one order); a
@@ -168,7 +185,13 @@ impl Room {
             let _ = sender.events.send(SessionEvent::Signal(ServerSignal::Denied { reason }));
             return;
         }
-        let sender_name = sender.info.name.clone();
+        let (sender_name, sender_role) = (sender.info.name.clone(), sender.info.role);
+        if let AppMessage::Screen { sharing: true } = message {
+            if let Err(reason) = state.start_share(from, sender_role) {
+                let _ = state.members[&from].events.send(SessionEvent::Signal(ServerSignal::Denied { reason }));
+                return;
+            }
+        }
         state.enforce(from, &message);
         state.track_hands(from, &message);
         let to = match &message {
@@ -231,6 +254,9 @@ impl Room {
                 let member = state.members.get_mut(&id).ok_or("nobody with that id is in the meeting")?;
                 member.info.role = new_role;
                 member.update_gate();
+                if !new_role.may(Permission::Present) {
+                    state.end_share(id);
+                }
                 state.broadcast(ServerSignal::RoleChanged { id, role: new_role });
             }
         }
@@ -244,6 +270,7 @@ impl Room {
             state.announce_lobby();
         }
         state.hands.retain(|&hand| hand != id);
+        state.shares.stop(id);
         if state.members.remove(&id).is_some() {
             for member in state.members.values() {
                 let _ = member.events.send(SessionEvent::Left(id));
@@ -264,10 +291,12 @@ impl Room {
 impl RoomState {
     fn admit(&mut self, you: ParticipantInfo, events: SessionEvents) -> Admission {
         let others = self.members.values().map(|m| m.info.clone()).collect();
-        let tracks = self.members.values().flat_map(|m| m.published.iter().cloned()).collect();
+        let shared_screens = self.members.values().filter(|m| self.shares.is_sharing(m.info.id)).filter_map(|m| m.screen.clone());
+        let tracks = self.members.values().flat_map(|m| m.published.iter().cloned()).chain(shared_screens).collect();
         self.broadcast(ServerSignal::ParticipantJoined { participant: you.clone() });
         let gate = Arc::new(MediaGate::default());
-        let member = Member { info: you.clone(), events, published: Vec::new(), gate: gate.clone(), muted_by_moderator: false };
+        let member =
+            Member { info: you.clone(), events, published: Vec::new(), screen: None, gate: gate.clone(), muted_by_moderator: false };
         member.update_gate();
         self.members.insert(you.id, member);
         let hands = self.hands.iter().map(|&id| Envelope::new(Some(id), AppMessage::Hand { raised: true }).encode());
@@ -291,9 +320,45 @@ impl RoomState {
         self.hands.retain(|&id| id != lowered);
     }
 
+    /// Has every member but the owner subscribe to `forwarder`.
+    fn subscribe_others(&self, forwarder: &Arc<Forwarder>) {
+        for member in self.members.values().filter(|m| m.info.id != forwarder.owner) {
+            let _ = member.events.send(SessionEvent::Subscribe(forwarder.clone()));
+        }
+    }
+
+    /// Accepts `from`'s share if the rule allows; a screen already published (an earlier share) goes out again.
+    fn start_share(&mut self, from: ParticipantId, role: Role) -> Result<(), String> {
+        if self.shares.start(from, role)? == ShareChange::Started {
+            if let Some(screen) = self.members.get(&from).and_then(|m| m.screen.clone()) {
+                self.subscribe_others(&screen);
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends `id`'s share: the others drop its screen track; the track stays published for the next share.
+    fn end_share(&mut self, id: ParticipantId) {
+        if self.shares.stop(id) != ShareChange::Stopped {
+            return;
+        }
+        let Some(screen) = self.members.get(&id).and_then(|m| m.screen.clone()) else { return };
+        for member in self.members.values().filter(|m| m.info.id != id) {
+            let _ = member.events.send(SessionEvent::Unsubscribe(screen.clone()));
+        }
+    }
+
     /// What the server enforces itself of a message it relays.
     fn enforce(&mut self, from: ParticipantId, message: &AppMessage) {
         let targets: Vec<ParticipantId> = match message {
+            AppMessage::Screen { sharing: false } => {
+                self.end_share(from);
+                return;
+            }
+            AppMessage::ScreenShares { many } => {
+                self.shares.set_many_allowed(*many);
+                return;
+            }
             AppMessage::Mute { id } => vec![*id],
             AppMessage::MuteAll { except } => {
                 self.members.keys().copied().filter(|id| *id != from && !except.contains(id)).collect()
@@ -488,6 +553,46 @@ mod tests {
         assert!(guest.gate.allows_video());
         room.relay(guest.you.id, AppMessage::MediaState { audio_muted: false, video_muted: false });
         assert!(guest.gate.allows_audio(), "the guest chose to speak again");
+    }
+
+    #[test]
+    fn the_server_refuses_a_share_without_the_right_or_while_someone_else_shares() {
+        let room = room(Policy::default());
+        let (host, mut host_rx) = member(&room, "h", "Animatrice");
+        let (guest, mut guest_rx) = member(&room, "g", "Invité");
+        let (speaker, mut speaker_rx) = member(&room, "g", "Oratrice");
+        room.control(host.you.id, RoomControl::SetRole(speaker.you.id, Role::Intervenant)).unwrap();
+        let denied = |rx: &mut Events| drain(rx).iter().any(|e| matches!(e, SessionEvent::Signal(ServerSignal::Denied { .. })));
+        drain(&mut host_rx);
+        drain(&mut speaker_rx);
+        room.relay(guest.you.id, AppMessage::Screen { sharing: true });
+        assert!(denied(&mut guest_rx), "a participant-actif may not share");
+        assert!(app_messages(&mut host_rx).is_empty(), "a refused share is not relayed");
+
+        room.relay(speaker.you.id, AppMessage::Screen { sharing: true });
+        assert_eq!(app_messages(&mut host_rx).len(), 1);
+        room.relay(host.you.id, AppMessage::Screen { sharing: true });
+        assert!(denied(&mut host_rx), "one share at a time, even for the animateur");
+
+        room.relay(host.you.id, AppMessage::ScreenShares { many: true });
+        drain(&mut host_rx);
+        room.relay(host.you.id, AppMessage::Screen { sharing: true });
+        assert!(!denied(&mut host_rx), "the animateur allowed more");
+    }
+
+    #[test]
+    fn losing_the_right_to_present_ends_the_share() {
+        let room = room(Policy::default());
+        let (host, _h) = member(&room, "h", "Animatrice");
+        let (speaker, _s) = member(&room, "g", "Oratrice");
+        let (other, mut other_rx) = member(&room, "g", "Autre");
+        room.control(host.you.id, RoomControl::SetRole(speaker.you.id, Role::Intervenant)).unwrap();
+        room.control(host.you.id, RoomControl::SetRole(other.you.id, Role::Intervenant)).unwrap();
+        room.relay(speaker.you.id, AppMessage::Screen { sharing: true });
+        room.control(host.you.id, RoomControl::SetRole(speaker.you.id, Role::ParticipantActif)).unwrap();
+        drain(&mut other_rx);
+        room.relay(other.you.id, AppMessage::Screen { sharing: true });
+        assert_eq!(app_messages(&mut other_rx).len(), 1, "the share slot is free again");
     }
 
     #[test]

@@ -187,8 +187,8 @@ struct Session {
     me: ParticipantInfo,
     publish: Arc<RTCPeerConnection>,
     subscribe: Arc<RTCPeerConnection>,
-    /// Senders on the subscribe connection, by whose track they carry.
-    subscriptions: HashMap<ParticipantId, Vec<Arc<RTCRtpSender>>>,
+    /// Senders on the subscribe connection, by whose track they carry, with that track's id.
+    subscriptions: HashMap<ParticipantId, Vec<(String, Arc<RTCRtpSender>)>>,
     /// An offer is out and its answer not yet back.
     offer_in_flight: bool,
     /// Tracks changed while an offer was out: offer again once it is answered.
@@ -346,7 +346,7 @@ impl Session {
             }
             SessionEvent::Admitted(_) => Ok(()),
             SessionEvent::Left(id) => {
-                for sender in self.subscriptions.remove(&id).unwrap_or_default() {
+                for (_, sender) in self.subscriptions.remove(&id).unwrap_or_default() {
                     self.subscribe.remove_track(&sender).await?;
                 }
                 self.negotiate(socket).await?;
@@ -354,6 +354,16 @@ impl Session {
             }
             SessionEvent::Subscribe(forwarder) => {
                 self.add_subscription(&forwarder).await?;
+                self.negotiate(socket).await
+            }
+            SessionEvent::Unsubscribe(forwarder) => {
+                let id = forwarder.track.id().to_string();
+                let senders = self.subscriptions.entry(forwarder.owner).or_default();
+                let (dropped, kept) = std::mem::take(senders).into_iter().partition(|(track, _)| *track == id);
+                *senders = kept;
+                for (_, sender) in dropped {
+                    self.subscribe.remove_track(&sender).await?;
+                }
                 self.negotiate(socket).await
             }
             SessionEvent::AppMessage(text) => {
@@ -386,10 +396,12 @@ impl Session {
 
     async fn add_subscription(&mut self, forwarder: &Arc<Forwarder>) -> Result<(), SessionError> {
         let track: Arc<dyn TrackLocal + Send + Sync> = forwarder.track.clone();
-        let sender = self.subscribe.add_track(track).await?;
+        // Always a new transceiver: `add_track` would reuse the one a removed track of the same id left (a screen
+        // shared again), and webrtc-rs 0.17 then fails ("new track must have the same envelope as previous").
+        let sender = self.subscribe.add_transceiver_from_track(track, None).await?.sender().await;
         forwarder.watch_subscriber(sender.clone());
         forwarder.request_keyframe();
-        self.subscriptions.entry(forwarder.owner).or_default().push(sender);
+        self.subscriptions.entry(forwarder.owner).or_default().push((forwarder.track.id().to_string(), sender));
         Ok(())
     }
 

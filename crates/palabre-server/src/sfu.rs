@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use palabre_core::screen_share::is_screen_track;
 use palabre_core::ParticipantId;
 use palabre_net::rtcp::{asks_for_keyframe, request_keyframe};
 use tokio::sync::Notify;
@@ -63,6 +64,9 @@ impl MediaGate {
 pub struct Forwarder {
     pub owner: ParticipantId,
     pub kind: RTPCodecType,
+    /// A screen share rather than a camera or microphone: forwarded only while the room counts its owner
+    /// among the sharers.
+    pub screen: bool,
     pub track: Arc<TrackLocalStaticRTP>,
     keyframe_wanted: Arc<Notify>,
 }
@@ -75,15 +79,15 @@ impl Forwarder {
         publisher: Weak<RTCPeerConnection>,
         gate: Arc<MediaGate>,
     ) -> Arc<Forwarder> {
-        // The stream id carries the owner so that subscribers know whose track this is.
-        let track = Arc::new(TrackLocalStaticRTP::new(
-            remote.codec().capability,
-            format!("{}-{}", owner.0, remote.kind()),
-            owner.0.to_string(),
-        ));
+        // The stream id carries the owner so that subscribers know whose track this is; the track id says
+        // what it is (`7-video`, `7-audio`, `7-screen`).
+        let screen = is_screen_track(&remote.id());
+        let what = if screen { "screen".to_string() } else { remote.kind().to_string() };
+        let track = Arc::new(TrackLocalStaticRTP::new(remote.codec().capability, format!("{}-{what}", owner.0), owner.0.to_string()));
         let forwarder = Arc::new(Forwarder {
             owner,
             kind: remote.kind(),
+            screen,
             track: track.clone(),
             keyframe_wanted: Arc::new(Notify::new()),
         });

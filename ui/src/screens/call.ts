@@ -1,4 +1,5 @@
-// The call: video tiles, toolbar, raised hands, waiting room, participants with moderator actions, chat.
+// The call: video tiles (a screen share as the main view above them), toolbar, raised hands, waiting room,
+// participants with moderator actions, chat.
 //
 // The screen is built once and updated in place from each `MeetingView` the shell sends (about once a second and
 // after every change), so that keyboard focus and half-typed chat survive updates.
@@ -7,18 +8,29 @@ import { elapsed, gridColumns } from "../format";
 import { h, renderIfChanged } from "../dom";
 import { shell } from "../ipc";
 import { commandFor, type Command, SHORTCUTS } from "../shortcuts";
-import type { MeetingAction, MeetingView, Person } from "../types";
+import type { MeetingAction, MeetingView, Person, Problem } from "../types";
 import { t, type Ui } from "../ui";
 import type { VideoTiles } from "../video-tiles";
+import { screenStream } from "../video-wire";
 
 export interface CallActions {
   leave(): void;
+  /** Tells a screen reader, politely. */
+  say(text: string): void;
+  /** A problem with something the agent did (a share that could not start), said at once. */
+  failed(problem: Problem): void;
 }
 
 export class CallScreen {
   readonly element: HTMLElement;
   private view: MeetingView;
   private tiles = h("div", { id: "tiles", className: "tiles" });
+  // Someone else's screen share, the main view; hidden when nobody (but us) shares.
+  private stage = h("figure", { id: "stage", className: "stage", hidden: true }, h("figcaption", { id: "stage-caption" }));
+  private stageCanvas = h("canvas", { id: "video-stage", className: "video", role: "img" });
+  private stageStream = "";
+  // While we share: what we show, and the way to stop.
+  private sharingBanner = h("div", { id: "sharing-banner", className: "sharing-banner", role: "status", hidden: true });
   private clock = h("p", { id: "elapsed", className: "clock" });
   private quality = h("p", { id: "quality", className: "quality" });
   private toolbar = h("div", { role: "toolbar", className: "toolbar", "aria-label": "" });
@@ -41,6 +53,7 @@ export class CallScreen {
     private actions: CallActions,
   ) {
     this.view = view;
+    this.stage.prepend(this.stageCanvas);
     const chatForm = h(
       "form",
       { id: "chat-form", className: "field-row" },
@@ -60,10 +73,11 @@ export class CallScreen {
       "section",
       { className: "screen call", "aria-labelledby": "call-title" },
       h("header", { className: "call-header" }, this.title, this.clock, this.quality),
+      this.sharingBanner,
       h(
         "div",
         { className: "call-body" },
-        this.tiles,
+        h("div", { className: "views" }, this.stage, this.tiles),
         h(
           "aside",
           { className: "side" },
@@ -98,6 +112,8 @@ export class CallScreen {
     this.quality.dataset.level = view.quality.level;
     this.quality.title = qualityFigures(view);
     this.renderTiles();
+    this.renderStage();
+    this.renderSharing();
     this.renderToolbar();
     this.renderHands();
     this.renderLobby();
@@ -118,7 +134,8 @@ export class CallScreen {
         tile.remove();
       }
     }
-    this.video.retain(streams);
+    const share = this.sharedScreen();
+    this.video.retain(share === null ? streams : new Set([...streams, screenStream(share.id)]));
     for (const person of people) {
       const stream = this.streamOf(person);
       let tile = this.tiles.querySelector<HTMLElement>(`[data-stream="${stream}"]`);
@@ -132,9 +149,52 @@ export class CallScreen {
       tile.classList.toggle("hand-up", person.hand_position !== undefined);
       // Seen, not announced: a screen reader saying who speaks would talk over them.
       tile.classList.toggle("speaking", person.speaking);
+      // Our own camera floats over the others while we present, so that we still see ourselves.
+      tile.classList.toggle("pip", stream === "self" && person.sharing_screen);
       tile.querySelector("figcaption")!.textContent = this.describe(person);
     }
     this.tiles.style.setProperty("--columns", String(gridColumns(people.length)));
+  }
+
+  /** The screen share to show as the main view: the first one that is not ours. */
+  private sharedScreen(): Person | null {
+    const id = this.view.screen_shares.find((id) => id !== this.me()?.id);
+    return this.view.others.find((person) => person.id === id) ?? null;
+  }
+
+  private renderStage() {
+    const share = this.sharedScreen();
+    this.stage.hidden = share === null;
+    this.element.classList.toggle("presenting", share !== null);
+    const stream = share === null ? "" : screenStream(share.id);
+    if (stream !== this.stageStream) {
+      this.stageStream = stream;
+      // A new share starts on a fresh canvas count, so "frames drawn" says what this share drew.
+      delete this.stageCanvas.dataset.frames;
+      if (share !== null) {
+        this.video.attach(stream, this.stageCanvas);
+        this.actions.say(t(this.ui, "say.screen-shared", { name: share.name }));
+      }
+    }
+    if (share !== null) {
+      const caption = t(this.ui, "call.stage", { name: share.name });
+      this.stage.querySelector("figcaption")!.textContent = caption;
+      this.stageCanvas.setAttribute("aria-label", caption);
+    }
+  }
+
+  private renderSharing() {
+    const ui = this.ui;
+    const sharing = this.me()?.sharing_screen ?? false;
+    this.sharingBanner.hidden = !sharing;
+    renderIfChanged(this.sharingBanner, JSON.stringify([ui.language, sharing]), () =>
+      sharing
+        ? [
+            h("span", {}, t(ui, "call.sharing")),
+            h("button", { type: "button", id: "stop-sharing", className: "danger", onclick: () => this.run("share") }, t(ui, "call.share.stop")),
+          ]
+        : [],
+    );
   }
 
   private streamOf(person: Person): string {
@@ -150,6 +210,7 @@ export class CallScreen {
       !person.microphone_on && t(ui, "call.microphoneOff"),
       !person.camera_on && t(ui, "call.cameraOff"),
       person.hand_position !== undefined && t(ui, "call.hand", { position: person.hand_position }),
+      person.sharing_screen && t(ui, "call.sharingScreen"),
     ].filter(Boolean);
     return `${name} — ${states.join(", ")}`;
   }
@@ -160,14 +221,18 @@ export class CallScreen {
     const micOn = me?.microphone_on ?? false;
     const cameraOn = me?.camera_on ?? false;
     const handUp = me?.hand_position !== undefined;
+    const sharing = me?.sharing_screen ?? false;
     this.toolbar.setAttribute("aria-label", t(ui, "call.toolbar"));
     const button = (id: string, label: string, onclick: () => void, pressed?: boolean, className = "") =>
       h("button", { type: "button", id, className, "aria-pressed": pressed === undefined ? undefined : String(pressed), onclick }, label);
-    const key = JSON.stringify([ui.language, micOn, cameraOn, handUp, this.view.may.speak, this.view.may.raise_hand]);
+    const may = this.view.may;
+    const key = JSON.stringify([ui.language, micOn, cameraOn, handUp, sharing, may.speak, may.raise_hand, may.present]);
     renderIfChanged(this.toolbar, key, () => [
       button("toggle-microphone", t(ui, micOn ? "call.microphone.on" : "call.microphone.off"), () => this.run("microphone"), micOn),
       button("toggle-camera", t(ui, cameraOn ? "call.camera.on" : "call.camera.off"), () => this.run("camera"), cameraOn),
-      this.view.may.raise_hand && button("toggle-hand", t(ui, handUp ? "call.hand.lower" : "call.hand.raise"), () => this.run("hand"), handUp),
+      may.raise_hand && button("toggle-hand", t(ui, handUp ? "call.hand.lower" : "call.hand.raise"), () => this.run("hand"), handUp),
+      (may.present || sharing) &&
+        button("toggle-share", t(ui, sharing ? "call.share.stop" : "call.share.start"), () => this.run("share"), sharing),
       button("show-chat", t(ui, "call.chat"), () => this.run("chat")),
       button("show-participants", t(ui, "call.participants"), () => this.run("participants")),
       button("show-help", t(ui, "call.help"), () => this.run("help")),
@@ -315,6 +380,9 @@ export class CallScreen {
       case "hand":
         void this.act({ kind: "hand", raised: me?.hand_position === undefined });
         break;
+      case "share":
+        void this.share(!(me?.sharing_screen ?? false));
+        break;
       case "chat":
         this.chatInput.focus();
         break;
@@ -324,6 +392,19 @@ export class CallScreen {
       case "help":
         this.help.showModal();
         break;
+    }
+  }
+
+  /** Starting a share can fail at once (no screen to capture): the agent is told, not left waiting. */
+  private async share(on: boolean) {
+    if (on && !this.view.may.present) {
+      this.actions.say(t(this.ui, "say.share-not-allowed"));
+      return;
+    }
+    try {
+      await shell.act({ kind: "share-screen", on });
+    } catch (problem) {
+      this.actions.failed(problem as Problem);
     }
   }
 

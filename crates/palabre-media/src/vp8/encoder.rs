@@ -36,6 +36,9 @@ const MAX_KEYFRAME_SIZE_PERCENT: c_int = 600;
 /// over the target is the better trade.
 const MAX_QUANTIZER: u32 = 56;
 
+/// libvpx's screen-content mode 1: on, without the frame dropping of mode 2 (callers expect one output per input).
+const SCREEN_CONTENT_MODE: c_int = 1;
+
 /// What to encode: picture size, frame rate and the bitrate to hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Vp8Config {
@@ -115,6 +118,18 @@ impl Vp8Encoder {
             MAX_KEYFRAME_SIZE_PERCENT,
         )?;
         Ok(Self { context, config })
+    }
+
+    /// An encoder for a shared screen: libvpx's screen-content mode (text and flat areas kept sharp, unchanged
+    /// blocks skipped so a still slide costs almost nothing), detail preferred over motion.
+    pub fn for_screen(config: Vp8Config) -> Result<Self, CodecError> {
+        let mut encoder = Self::new(config)?;
+        encoder.context.control(
+            "VP8E_SET_SCREEN_CONTENT_MODE",
+            vp8e_enc_control_id::VP8E_SET_SCREEN_CONTENT_MODE as u32,
+            SCREEN_CONTENT_MODE,
+        )?;
+        Ok(encoder)
     }
 
     /// Encodes `frame`, shown at `pts_ms` milliseconds on the caller's clock (it must increase from call
