@@ -555,6 +555,7 @@ mod tests {
             CallError::Unreachable { address: String::new(), detail: String::new() },
             CallError::WrongFingerprint { address: String::new() },
             CallError::UntrustedCertificate { address: String::new(), detail: String::new() },
+            CallError::UnsupportedServer("x"),
             CallError::ServerGone,
             CallError::Timeout("x"),
             CallError::Protocol(String::new()),
@@ -585,6 +586,7 @@ mod tests {
                 | CallError::Unreachable { .. }
                 | CallError::WrongFingerprint { .. }
                 | CallError::UntrustedCertificate { .. }
+                | CallError::UnsupportedServer(_)
                 | CallError::ServerGone
                 | CallError::Timeout(_)
                 | CallError::Protocol(_)

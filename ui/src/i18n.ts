@@ -277,6 +277,10 @@ export const MESSAGES = {
         problem: "Le serveur de la réunion n’a pas compris cette application.",
         action: "Mettez Palabre à jour (ou demandez-le à votre support informatique), puis réessayez.",
       },
+      "unsupported-server": {
+        problem: "Cette version de Palabre ne sait pas encore rejoindre ce type de serveur.",
+        action: "Demandez à la personne qui organise un lien «\u00a0palabre://\u00a0» ou «\u00a0janus+ws://\u00a0».",
+      },
       "untrusted-certificate": {
         problem: "Cet ordinateur ne reconnaît pas le certificat de sécurité du serveur.",
         action: "N’allez pas plus loin\u00a0: demandez à votre support informatique si ce serveur est bien celui de votre organisation, ou demandez à la personne qui organise un lien qui contient l’empreinte du serveur (fp=).",
@@ -598,6 +602,10 @@ export const MESSAGES = {
       "refused-bad-request": {
         problem: "The meeting's server did not understand this app.",
         action: "Update Palabre (or ask your IT support to), then try again.",
+      },
+      "unsupported-server": {
+        problem: "This version of Palabre cannot join this kind of server yet.",
+        action: "Ask the organiser for a “palabre://” or “janus+ws://” link.",
       },
       "untrusted-certificate": {
         problem: "This computer does not recognise the server's security certificate.",

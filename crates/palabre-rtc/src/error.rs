@@ -23,6 +23,8 @@ pub enum CallError {
     UntrustedCertificate { address: String, detail: String },
     #[error("the room server refused to let you in: {0}")]
     Refused(Refusal),
+    #[error("{0} rooms are not supported by this version of Palabre yet")]
+    UnsupportedServer(&'static str),
     #[error("the room server closed the connection (it may have stopped): rejoin with the same link when it is back")]
     ServerGone,
     #[error("the room server did not answer in time ({0})")]
@@ -95,6 +97,7 @@ impl CallError {
             CallError::Unreachable { .. } => "unreachable",
             CallError::WrongFingerprint { .. } => "wrong-fingerprint",
             CallError::UntrustedCertificate { .. } => "untrusted-certificate",
+            CallError::UnsupportedServer(_) => "unsupported-server",
             CallError::ServerGone => "server-gone",
             CallError::Timeout(_) => "timeout",
             CallError::Protocol(_) => "protocol",
