@@ -447,6 +447,15 @@ mod tests {
     }
 
     #[test]
+    fn janus_link_pinning_its_certificate_is_secure() {
+        let link = "janus+wss://10.0.0.5:8989/1234?fp=sha256:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        let summary = check_link(link, &Policy::default()).unwrap();
+        assert_eq!(summary.kind, LinkKind::Janus);
+        assert!(summary.secure_server);
+        assert_eq!(summary.server, "10.0.0.5:8989");
+    }
+
+    #[test]
     fn plain_janus_link_is_not_secure_and_hints_nothing() {
         let summary = check_link("janus+ws://127.0.0.1:8188/1234", &Policy::default()).unwrap();
         assert_eq!(summary.kind, LinkKind::Janus);
@@ -462,6 +471,7 @@ mod tests {
             ("palabre://h:1/R?token=t", "missing-fingerprint"),
             ("palabre://h:1/R?token=t&fp=sha256:12ab", "bad-fingerprint"),
             ("janus+ws://h/salle", "bad-janus-room"),
+            ("janus+ws://h/1234?fp=sha256:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", "fingerprint-without-tls"),
         ];
         for (text, code) in cases {
             let problem = check_link(text, &Policy::default()).expect_err(text);
@@ -506,6 +516,7 @@ mod tests {
             LinkError::MissingToken,
             LinkError::MissingFingerprint,
             LinkError::BadFingerprint,
+            LinkError::FingerprintWithoutTls,
         ];
         for error in &all {
             match error {
@@ -518,7 +529,8 @@ mod tests {
                 | LinkError::BadJanusRoom(_)
                 | LinkError::MissingToken
                 | LinkError::MissingFingerprint
-                | LinkError::BadFingerprint => {}
+                | LinkError::BadFingerprint
+                | LinkError::FingerprintWithoutTls => {}
             }
         }
         all
@@ -542,6 +554,7 @@ mod tests {
         all.extend([
             CallError::Unreachable { address: String::new(), detail: String::new() },
             CallError::WrongFingerprint { address: String::new() },
+            CallError::UntrustedCertificate { address: String::new(), detail: String::new() },
             CallError::UnsupportedServer("x"),
             CallError::ServerGone,
             CallError::Timeout("x"),
@@ -572,6 +585,7 @@ mod tests {
                 | CallError::Refused(_)
                 | CallError::Unreachable { .. }
                 | CallError::WrongFingerprint { .. }
+                | CallError::UntrustedCertificate { .. }
                 | CallError::UnsupportedServer(_)
                 | CallError::ServerGone
                 | CallError::Timeout(_)

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use palabre_e2e::{finish, join, read_report, temp_dir, Janus, JANUS_ROOM, JANUS_SECRET};
+use palabre_e2e::{
+    finish, join, join_with_env, read_report, temp_dir, Janus, JanusSetup, ServerCertificate, JANUS_ROOM, JANUS_SECRET,
+};
 
 const CALL: Duration = Duration::from_secs(90);
 
@@ -122,4 +124,78 @@ fn a_mute_all_and_a_removal_with_the_room_secret_act_on_a_browser_guest_at_janus
     assert!(guest["video_frames_decoded"].as_u64().unwrap() > 30, "video is not muted: {guest}");
     assert_eq!(guest["present"], false, "Janus removed the guest: {guest}");
     assert_eq!(alice["errors"], serde_json::json!([]), "Janus accepted the moderation");
+}
+
+/// `janus+wss://`, both ways a server's certificate is trusted: Alice's link pins it (`fp=`, as a Janus with a
+/// self-signed certificate needs), Bob's carries no fingerprint and his computer trusts the authority that signed
+/// it (`SSL_CERT_FILE`, standing in for the system's store that IT manages). A wrong pin, and an authority the
+/// computer does not trust, are each one line and a failed exit before anyone is in the room.
+#[test]
+fn janus_over_tls_with_a_pinned_certificate_or_a_trusted_authority() {
+    let dir = temp_dir("janus-tls");
+    let certificate = ServerCertificate::create(&dir);
+    let (pin, authority) = (format!("fp={}", certificate.fingerprint), certificate.authority.clone());
+    let janus = Janus::start_with("e2e-tls", &JanusSetup { tls: Some(certificate), ..JanusSetup::default() });
+
+    let wrong_pin = format!("fp=sha256:{}", "ab".repeat(32));
+    let refused = finish(join(&janus.tls_link(JANUS_ROOM, &wrong_pin), "Alice", &["--duration", "5"]), CALL);
+    assert!(!refused.status.success(), "a wrong pin is refused");
+    assert!(refused.stderr.contains("is not the one the link names"), "{}", refused.stderr);
+    let untrusted = finish(join(&janus.tls_link(JANUS_ROOM, ""), "Alice", &["--duration", "5"]), CALL);
+    assert!(!untrusted.status.success(), "an unknown authority is refused");
+    assert!(untrusted.stderr.contains("this computer does not trust"), "{}", untrusted.stderr);
+    assert!(untrusted.stderr.contains("UnknownIssuer"), "{}", untrusted.stderr);
+    for stderr in [&refused.stderr, &untrusted.stderr] {
+        eprintln!("{}", stderr.trim());
+        assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    }
+
+    let reports = [dir.join("alice.json"), dir.join("bob.json")];
+    let common = ["--size", "320x180", "--duration", "8", "--report"];
+    let alice = join(&janus.tls_link(JANUS_ROOM, &pin), "Alice (Mairie)", &[&common[..], &[reports[0].to_str().unwrap()]].concat());
+    let trusts_the_authority = [("SSL_CERT_FILE", authority.to_str().unwrap())];
+    let bob_args = [&common[..], &[reports[1].to_str().unwrap()]].concat();
+    let bob = join_with_env(&janus.tls_link(JANUS_ROOM, ""), "Bob (Préfecture)", &bob_args, &trusts_the_authority);
+    let (alice, bob) = (finish(alice, CALL), finish(bob, CALL));
+    assert!(alice.status.success(), "alice: {}\n{}", alice.stderr, janus.log());
+    assert!(bob.status.success(), "bob: {}", bob.stderr);
+    for report in &reports {
+        let report = read_report(report);
+        let peer = &report["participants"][0];
+        eprintln!("{} decoded {} video and {} audio frames over Janus via TLS", report["me"], peer["video_frames_decoded"], peer["audio_frames_decoded"]);
+        assert!(peer["video_frames_decoded"].as_u64().unwrap_or(0) > 60, "{report}");
+        assert!(peer["audio_frames_decoded"].as_u64().unwrap_or(0) > 100, "{report}");
+    }
+}
+
+/// A session Janus ends: Alice's process is frozen (SIGSTOP) for longer than Janus' `session_timeout`, then
+/// thawed. She is told in words that Janus ended her session and to rejoin, and her process ends with a failure
+/// and its report. Bob, in the same room for as long, stays: keepalives hold a session past the timeout.
+#[test]
+fn a_session_janus_ends_while_we_are_frozen_is_worded_and_ends_the_call() {
+    const SESSION_TIMEOUT: u32 = 15;
+    let janus = Janus::start_with("e2e-timeout", &JanusSetup { session_timeout: Some(SESSION_TIMEOUT), ..JanusSetup::default() });
+    let dir = temp_dir("janus-timeout");
+    let (alice_report, bob_report) = (dir.join("alice.json"), dir.join("bob.json"));
+    let link = janus.link(JANUS_ROOM, "");
+    let alice = join(&link, "Alice (Mairie)", &["--size", "320x180", "--duration", "60", "--report", alice_report.to_str().unwrap()]);
+    let bob = join(&link, "Bob (Préfecture)", &["--size", "320x180", "--duration", "35", "--report", bob_report.to_str().unwrap()]);
+    std::thread::sleep(Duration::from_secs(5));
+    let signal = |name: &str| {
+        let sent = std::process::Command::new("kill").args([name, &alice.id().to_string()]).status().expect("kill runs");
+        assert!(sent.success(), "kill {name}");
+    };
+    signal("-STOP");
+    // Janus looks at its sessions every 2 s or so.
+    std::thread::sleep(Duration::from_secs(u64::from(SESSION_TIMEOUT) + 7));
+    signal("-CONT");
+    let (alice, bob) = (finish(alice, CALL), finish(bob, CALL));
+    eprintln!("Alice, thawed: {}", alice.stderr.trim());
+    assert!(!alice.status.success(), "Alice's call ended: {}", alice.stderr);
+    assert!(alice.stderr.contains("ended our session"), "{}\n{}", alice.stderr, janus.log());
+    let alice = read_report(&alice_report);
+    assert!(alice["errors"].to_string().contains("ended our session"), "{alice}");
+    assert!(bob.status.success(), "Bob stayed: {}\n{}", bob.stderr, janus.log());
+    let bob = read_report(&bob_report);
+    assert_eq!(bob["participants"][0]["present"], false, "Bob saw Alice go when Janus ended her session: {bob}");
 }

@@ -170,6 +170,55 @@ pub const JANUS_PIN: &str = "2468";
 /// A room that takes one publisher: the second to join finds it full.
 pub const JANUS_ONE_SEAT_ROOM: u64 = 4323;
 
+/// What a test's Janus has beyond the defaults.
+#[derive(Default)]
+pub struct JanusSetup {
+    /// Secure WebSockets too (on a second port), with this certificate.
+    pub tls: Option<ServerCertificate>,
+    /// Janus' `session_timeout` in seconds, 60 when `None`.
+    pub session_timeout: Option<u32>,
+}
+
+/// A certificate authority of the test's own and a certificate it signed for `127.0.0.1` and `localhost`, as
+/// PEM files in a test directory: what an organisation's Janus has, with an authority nobody else trusts.
+pub struct ServerCertificate {
+    /// The authority's certificate, for `SSL_CERT_FILE`.
+    pub authority: PathBuf,
+    pub certificate: PathBuf,
+    pub key: PathBuf,
+    /// The server certificate's `sha256:…` fingerprint, as links pin it.
+    pub fingerprint: String,
+}
+
+impl ServerCertificate {
+    pub fn create(dir: &Path) -> ServerCertificate {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose};
+        use sha2::Digest;
+        let authority_key = KeyPair::generate().expect("a key pair");
+        let mut authority = CertificateParams::new(Vec::<String>::new()).expect("authority parameters");
+        authority.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        authority.distinguished_name.push(DnType::CommonName, "Palabre test authority");
+        authority.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
+        let authority = authority.self_signed(&authority_key).expect("the authority's certificate");
+        let key = KeyPair::generate().expect("a key pair");
+        let mut server = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).expect("names");
+        server.distinguished_name.push(DnType::CommonName, "janus.test");
+        server.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        let server = server.signed_by(&key, &authority, &authority_key).expect("the server's certificate");
+        let hex: String = sha2::Sha256::digest(server.der()).iter().map(|b| format!("{b:02x}")).collect();
+        let files = ServerCertificate {
+            authority: dir.join("authority.pem"),
+            certificate: dir.join("janus.pem"),
+            key: dir.join("janus.key"),
+            fingerprint: format!("sha256:{hex}"),
+        };
+        for (path, pem) in [(&files.authority, authority.pem()), (&files.certificate, server.pem()), (&files.key, key.serialize_pem())] {
+            std::fs::write(path, pem).expect("write a PEM file");
+        }
+        files
+    }
+}
+
 /// Debian's Janus gateway, started for one test from a copy of /etc/janus: only the WebSocket transport (on a
 /// free loopback port, no admin API, no HTTP) and only the VideoRoom plugin. Killed on drop. Janus runs in
 /// ICE-lite mode: in full ICE mode its subscriber connections to webrtc-rs were slow or failed to connect (see
@@ -177,6 +226,8 @@ pub const JANUS_ONE_SEAT_ROOM: u64 = 4323;
 pub struct Janus {
     child: Child,
     pub port: u16,
+    /// Secure WebSockets, when the setup asked for them.
+    pub tls_port: Option<u16>,
     /// The config copy and `janus.log`.
     pub dir: PathBuf,
     /// From spawning the process to its WebSocket port accepting connections.
@@ -186,6 +237,10 @@ pub struct Janus {
 impl Janus {
     /// Starts Janus, or fails the test saying how to install it: a missing Janus must not pass silently.
     pub fn start(test: &str) -> Janus {
+        Janus::start_with(test, &JanusSetup::default())
+    }
+
+    pub fn start_with(test: &str, setup: &JanusSetup) -> Janus {
         let binary = Path::new("/usr/bin/janus");
         assert!(
             binary.exists(),
@@ -195,7 +250,8 @@ impl Janus {
         let dir = temp_dir(&format!("janus-{test}"));
         copy_dir(Path::new("/etc/janus"), &dir);
         let port = free_loopback_port();
-        write_janus_config(&dir, port);
+        let tls_port = setup.tls.as_ref().map(|_| free_loopback_port());
+        write_janus_config(&dir, port, tls_port, setup);
         let started = Instant::now();
         let mut child = Command::new(binary)
             .arg("--configs-folder")
@@ -209,8 +265,9 @@ impl Janus {
             .stderr(Stdio::null())
             .spawn()
             .expect("janus starts");
+        let listening = |port: u16| std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
         loop {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            if listening(port) && tls_port.is_none_or(listening) {
                 break;
             }
             if let Some(status) = child.try_wait().expect("wait for janus") {
@@ -223,13 +280,20 @@ impl Janus {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        Janus { child, port, dir, started_in: started.elapsed() }
+        Janus { child, port, tls_port, dir, started_in: started.elapsed() }
     }
 
     /// `janus+ws://127.0.0.1:PORT/ROOM` with `query` (e.g. `pin=2468`) appended when not empty.
     pub fn link(&self, room: u64, query: &str) -> String {
         let query = if query.is_empty() { String::new() } else { format!("?{query}") };
         format!("janus+ws://127.0.0.1:{}/{room}{query}", self.port)
+    }
+
+    /// `janus+wss://127.0.0.1:TLS_PORT/ROOM` with `query` (e.g. `fp=sha256:…`) appended when not empty.
+    pub fn tls_link(&self, room: u64, query: &str) -> String {
+        let port = self.tls_port.expect("a Janus started with TLS");
+        let query = if query.is_empty() { String::new() } else { format!("?{query}") };
+        format!("janus+wss://127.0.0.1:{port}/{room}{query}")
     }
 
     pub fn log(&self) -> String {
@@ -265,7 +329,7 @@ fn janus_debug_level() -> u8 {
 }
 
 /// Overwrites the three files that matter with what a test needs.
-fn write_janus_config(dir: &Path, port: u16) {
+fn write_janus_config(dir: &Path, port: u16, tls_port: Option<u16>, setup: &JanusSetup) {
     const LIB: &str = "/usr/lib/x86_64-linux-gnu/janus";
     let other_plugins = ["audiobridge", "duktape", "echotest", "lua", "nosip", "recordplay", "sip", "streaming", "textroom", "videocall", "voicemail"]
         .map(|p| format!("libjanus_{p}.so"))
@@ -279,6 +343,7 @@ fn write_janus_config(dir: &Path, port: u16) {
 	events_folder = "{LIB}/events"
 	loggers_folder = "{LIB}/loggers"
 	debug_level = {debug_level}
+	session_timeout = {session_timeout}
 }}
 nat: {{
 	nice_debug = false
@@ -297,19 +362,29 @@ events: {{
 "#,
         dir = dir.display(),
         debug_level = janus_debug_level(),
+        session_timeout = setup.session_timeout.unwrap_or(60),
     );
+    // The WebSocket transport has a certificate of its own (Janus' DTLS makes one).
+    let (wss, certificates) = match (tls_port, &setup.tls) {
+        (Some(tls_port), Some(tls)) => (
+            format!("wss = true\n\twss_port = {tls_port}\n\twss_ip = \"127.0.0.1\""),
+            format!("certificates: {{\n\tcert_pem = \"{}\"\n\tcert_key = \"{}\"\n}}", tls.certificate.display(), tls.key.display()),
+        ),
+        _ => ("wss = false".to_string(), String::new()),
+    };
     let websockets = format!(
         r#"general: {{
 	json = "plain"
 	ws = true
 	ws_port = {port}
 	ws_ip = "127.0.0.1"
-	wss = false
+	{wss}
 }}
 admin: {{
 	admin_ws = false
 	admin_wss = false
 }}
+{certificates}
 "#
     );
     let videoroom = format!(

@@ -155,7 +155,7 @@ export const MESSAGES = {
       "unknown-scheme": {
         problem: "Ce texte n’est pas un lien de réunion Palabre.",
         action:
-          "Un lien de réunion commence par «\u00a0palabre://\u00a0» (ou «\u00a0janus+ws://\u00a0»). Cherchez ce lien dans l’invitation\u202f; " +
+          "Un lien de réunion commence par «\u00a0palabre://\u00a0» (ou «\u00a0janus+ws://\u00a0», «\u00a0janus+wss://\u00a0»). Cherchez ce lien dans l’invitation\u202f; " +
           "si vous n’avez reçu qu’une adresse web, demandez le lien de réunion à la personne qui organise la réunion.",
       },
       "malformed": {
@@ -195,6 +195,10 @@ export const MESSAGES = {
         action:
           "Copiez le lien à nouveau depuis l’invitation. Si le problème continue, demandez un nouveau lien à la " +
           "personne qui organise la réunion.",
+      },
+      "fingerprint-without-tls": {
+        problem: "Le lien désigne le certificat du serveur mais demande une connexion non sécurisée.",
+        action: "Demandez à la personne qui organise la réunion le lien qui commence par «\u00a0janus+wss://\u00a0».",
       },
       // Why a meeting could not be joined or ended: palabre-rtc's `CallError::code()`.
       "unreachable": {
@@ -276,6 +280,10 @@ export const MESSAGES = {
       "unsupported-server": {
         problem: "Cette version de Palabre ne sait pas encore rejoindre ce type de serveur.",
         action: "Demandez à la personne qui organise un lien «\u00a0palabre://\u00a0» ou «\u00a0janus+ws://\u00a0».",
+      },
+      "untrusted-certificate": {
+        problem: "Cet ordinateur ne reconnaît pas le certificat de sécurité du serveur.",
+        action: "N’allez pas plus loin\u00a0: demandez à votre support informatique si ce serveur est bien celui de votre organisation, ou demandez à la personne qui organise un lien qui contient l’empreinte du serveur (fp=).",
       },
       "janus": {
         problem: "Le serveur de réunion Janus a refusé la demande.",
@@ -479,7 +487,7 @@ export const MESSAGES = {
       "unknown-scheme": {
         problem: "This text is not a Palabre meeting link.",
         action:
-          "A meeting link starts with “palabre://” (or “janus+ws://”). Look for it in the invitation; if you only " +
+          "A meeting link starts with “palabre://” (or “janus+ws://”, “janus+wss://”). Look for it in the invitation; if you only " +
           "received a web address, ask the meeting organiser for the meeting link.",
       },
       "malformed": {
@@ -513,6 +521,10 @@ export const MESSAGES = {
       "bad-fingerprint": {
         problem: "The server's security fingerprint in the link is damaged.",
         action: "Copy the link again from the invitation. If that does not help, ask the meeting organiser for a new link.",
+      },
+      "fingerprint-without-tls": {
+        problem: "The link names the server's certificate but asks for an unsecured connection.",
+        action: "Ask the meeting organiser for the link that starts with “janus+wss://”.",
       },
       // Why a meeting could not be joined or ended: palabre-rtc's `CallError::code()`.
       "unreachable": {
@@ -594,6 +606,10 @@ export const MESSAGES = {
       "unsupported-server": {
         problem: "This version of Palabre cannot join this kind of server yet.",
         action: "Ask the organiser for a “palabre://” or “janus+ws://” link.",
+      },
+      "untrusted-certificate": {
+        problem: "This computer does not recognise the server's security certificate.",
+        action: "Do not go on: ask your IT support whether this server is your organisation's, or ask the organiser for a link that carries the server's fingerprint (fp=).",
       },
       "janus": {
         problem: "The Janus meeting server refused the request.",

@@ -2,7 +2,9 @@
 //!
 //! ```text
 //! palabre://HOST:PORT/ROOM?token=T&fp=sha256:HEX     embedded room server, certificate pinned by `fp`
-//! janus+ws://HOST:PORT/ROOM_ID?pin=P[&secret=S]      Janus VideoRoom (janus+wss:// over TLS)
+//! janus+ws://HOST:PORT/ROOM_ID?pin=P[&secret=S]      Janus VideoRoom
+//! janus+wss://HOST:PORT/ROOM_ID?pin=P[&secret=S][&fp=sha256:HEX]
+//!                                                    the same over TLS: a CA-signed certificate, or the pinned one
 //! ```
 //!
 //! A link is parsed once, here, into a typed [`Link`]; every way it can be wrong is a [`LinkError`] whose message
@@ -51,6 +53,9 @@ pub struct JanusLink {
     pub pin: Option<String>,
     /// The room secret: whoever holds it may moderate.
     pub secret: Option<String>,
+    /// Over TLS, the one certificate to accept (a Janus with a self-signed certificate), as `palabre://` links
+    /// carry it; without it, the certificate must be signed by an authority the computer trusts.
+    pub fingerprint: Option<Fingerprint>,
 }
 
 /// SHA-256 of a server's DER certificate.
@@ -79,6 +84,9 @@ pub enum LinkError {
     MissingFingerprint,
     #[error("the server fingerprint in the link is damaged (expected sha256: and 64 hexadecimal digits)")]
     BadFingerprint,
+    /// A pinned certificate on a link without TLS: whoever wrote it expected a secure connection.
+    #[error("the link names a server certificate (fp=) but no secure connection (janus+ws://): ask the organiser for the janus+wss:// link")]
+    FingerprintWithoutTls,
 }
 
 impl LinkError {
@@ -95,6 +103,7 @@ impl LinkError {
             LinkError::MissingToken => "missing-token",
             LinkError::MissingFingerprint => "missing-fingerprint",
             LinkError::BadFingerprint => "bad-fingerprint",
+            LinkError::FingerprintWithoutTls => "fingerprint-without-tls",
         }
     }
 }
@@ -141,6 +150,10 @@ impl Link {
             }
             Kind::Janus { secure } => {
                 let room_id = room.parse().map_err(|_| LinkError::BadJanusRoom(room))?;
+                let fingerprint = query("fp").map(|fp| fp.parse()).transpose()?;
+                if fingerprint.is_some() && !secure {
+                    return Err(LinkError::FingerprintWithoutTls);
+                }
                 Ok(Link::Janus(JanusLink {
                     secure,
                     host,
@@ -148,6 +161,7 @@ impl Link {
                     room_id,
                     pin: query("pin"),
                     secret: query("secret"),
+                    fingerprint,
                 }))
             }
         }
@@ -224,7 +238,10 @@ impl fmt::Display for Link {
                         sep = '&';
                     }
                 }
-                Ok(())
+                match &l.fingerprint {
+                    Some(fingerprint) => write!(f, "{sep}fp={fingerprint}"),
+                    None => Ok(()),
+                }
             }
         }
     }
@@ -327,6 +344,7 @@ mod tests {
             format!("palabre://h:1/R?token=a%2Bb&fp={FP}"),
             "janus+ws://127.0.0.1:8188/1234".to_string(),
             "janus+wss://janus.example.org:8989/42?pin=p%26q&secret=s".to_string(),
+            format!("janus+wss://127.0.0.1:8989/42?pin=1&fp={FP}"),
         ] {
             let link = Link::parse(&text).unwrap();
             assert_eq!(link.to_string(), text);
@@ -343,6 +361,7 @@ mod tests {
                 assert_eq!(l.room_id, 1234);
                 assert_eq!(l.pin.as_deref(), Some("9"));
                 assert_eq!(l.secret.as_deref(), Some("adminpwd"));
+                assert_eq!(l.fingerprint, None);
             }
             other => panic!("{other:?}"),
         }
@@ -362,6 +381,8 @@ mod tests {
             ("palabre://h:1/R?token=t&fp=sha256:12ab".into(), LinkError::BadFingerprint),
             ("palabre://h:1/R?token=t&fp=md5:00".into(), LinkError::BadFingerprint),
             ("janus+ws://h/salle".into(), LinkError::BadJanusRoom("salle".into())),
+            (format!("janus+ws://h/42?fp={FP}"), LinkError::FingerprintWithoutTls),
+            ("janus+wss://h/42?fp=sha256:12ab".into(), LinkError::BadFingerprint),
         ];
         for (text, expected) in cases {
             assert_eq!(Link::parse(&text), Err(expected), "for {text:?}");

@@ -7,4 +7,4 @@ pub mod negotiate;
 pub mod tls;
 
 pub use negotiate::{new_peer_connection, PeerOptions};
-pub use tls::{fingerprint_of, is_pin_mismatch, pinned_client_config, server_config, PinError};
+pub use tls::{authorities_client_config, fingerprint_of, is_pin_mismatch, pinned_client_config, server_config, PinError};

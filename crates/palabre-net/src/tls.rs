@@ -1,4 +1,5 @@
-//! TLS for the signalling WebSocket, trusted by pinning rather than by certificate authorities.
+//! TLS for the signalling WebSocket, trusted by pinning rather than by certificate authorities (which remain
+//! for a Janus server with a certificate for its name: `authorities_client_config`).
 //!
 //! A room server on a laptop in a crisis room has no domain name and no CA-signed certificate. It makes a
 //! self-signed one, and the room link carries its SHA-256 fingerprint (`fp=sha256:…`). The client accepts exactly
@@ -38,6 +39,16 @@ pub fn server_config(
         .with_safe_default_protocol_versions()?
         .with_no_client_auth()
         .with_single_cert(vec![certificate], key)?;
+    Ok(Arc::new(config))
+}
+
+/// Client side, for a server with a certificate for its name (a Janus run by an organisation): accept what one
+/// of these authorities vouches for, as a browser would. Palabre's own server is always pinned instead.
+pub fn authorities_client_config(roots: rustls::RootCertStore) -> Result<Arc<rustls::ClientConfig>, PinError> {
+    let config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
     Ok(Arc::new(config))
 }
 

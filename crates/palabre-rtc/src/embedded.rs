@@ -17,12 +17,9 @@ use palabre_core::signal::{ClientSignal, ServerSignal};
 use palabre_core::{EmbeddedLink, ParticipantId, RoomControl};
 use palabre_net::rtcp::drain_receiver_rtcp;
 use palabre_net::negotiate;
-use palabre_net::{is_pin_mismatch, pinned_client_config};
-use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, Mutex};
 use tokio_rustls::client::TlsStream;
-use tokio_rustls::TlsConnector;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 use webrtc::peer_connection::RTCPeerConnection;
@@ -32,8 +29,8 @@ use crate::adapter::{LocalTracks, RoomConnection, RoomEvent};
 use crate::connections::{add_send_track, keyframe_requester, Connections, SendFeedback};
 use crate::error::CallError;
 use crate::stats;
+use crate::transport::{self, Trust};
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const WELCOME_TIMEOUT: Duration = Duration::from_secs(10);
 
 type Socket = WebSocketStream<TlsStream<TcpStream>>;
@@ -138,28 +135,11 @@ impl RoomConnection for EmbeddedRoom {
 /// TCP, then TLS pinned to the link's fingerprint, then the WebSocket upgrade.
 async fn open_socket(link: &EmbeddedLink) -> Result<Socket, CallError> {
     let address = host_port(&link.host, link.port);
-    let unreachable = |detail: String| CallError::Unreachable { address: address.clone(), detail };
-    let tcp = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect((link.host.as_str(), link.port)))
-        .await
-        .map_err(|_| unreachable("no answer".into()))?
-        .map_err(|e| unreachable(e.to_string()))?;
-    let _ = tcp.set_nodelay(true);
-    let tls = pinned_client_config(link.fingerprint).map_err(|e| unreachable(e.to_string()))?;
-    // The name is not what we check (the fingerprint is), but TLS needs one; IP addresses are names too.
-    let server_name = ServerName::try_from(link.host.clone())
-        .unwrap_or_else(|_| ServerName::try_from("palabre-server").expect("a valid DNS name"));
-    let stream = TlsConnector::from(tls).connect(server_name, tcp).await.map_err(|error| {
-        let pinned = error.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()).is_some_and(is_pin_mismatch);
-        if pinned {
-            CallError::WrongFingerprint { address: address.clone() }
-        } else {
-            unreachable(format!("secure connection failed: {error}"))
-        }
-    })?;
+    let stream = transport::connect_tls(&link.host, link.port, &Trust::Pinned(link.fingerprint)).await?;
     let url = format!("wss://{address}/");
     let (socket, _) = tokio_tungstenite::client_async(url, stream)
         .await
-        .map_err(|e| unreachable(format!("not a Palabre room server: {e}")))?;
+        .map_err(|e| CallError::Unreachable { address, detail: format!("not a Palabre room server: {e}") })?;
     Ok(socket)
 }
 

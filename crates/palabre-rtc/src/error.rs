@@ -15,6 +15,12 @@ pub enum CallError {
          do not go on, and ask the organiser for a new link"
     )]
     WrongFingerprint { address: String },
+    /// No pinned certificate in the link, and no authority this computer trusts vouches for the server's.
+    #[error(
+        "the server at {address} has a security certificate this computer does not trust ({detail}): \
+         do not go on; ask your IT support, or the organiser for a link with the server's fingerprint (fp=)"
+    )]
+    UntrustedCertificate { address: String, detail: String },
     #[error("the room server refused to let you in: {0}")]
     Refused(Refusal),
     #[error("{0} rooms are not supported by this version of Palabre yet")]
@@ -90,6 +96,7 @@ impl CallError {
             }
             CallError::Unreachable { .. } => "unreachable",
             CallError::WrongFingerprint { .. } => "wrong-fingerprint",
+            CallError::UntrustedCertificate { .. } => "untrusted-certificate",
             CallError::UnsupportedServer(_) => "unsupported-server",
             CallError::ServerGone => "server-gone",
             CallError::Timeout(_) => "timeout",

@@ -27,6 +27,7 @@ pub mod recording;
 mod remote_media;
 pub mod screen;
 pub mod stats;
+mod transport;
 pub mod video_feed;
 pub mod video_track;
 

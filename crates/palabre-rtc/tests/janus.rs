@@ -137,10 +137,3 @@ async fn a_wrong_secret_is_refused() {
     let error = join(options(&janus.link(JANUS_ROOM, "secret=nope"), "Alice")).await.err().expect("wrong secret");
     assert!(matches!(error, CallError::WrongSecret), "{error}");
 }
-
-#[tokio::test]
-async fn janus_over_tls_is_not_supported_yet() {
-    let error = join(options(&format!("janus+wss://127.0.0.1:1/{JANUS_ROOM}"), "Alice")).await.err().expect("no TLS yet");
-    assert!(matches!(error, CallError::UnsupportedServer(_)), "{error}");
-    assert!(error.to_string().contains("janus+wss://"), "{error}");
-}

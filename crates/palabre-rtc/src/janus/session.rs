@@ -4,8 +4,8 @@
 //! `error`; plugin requests that take time get an `ack` first and later an `event` carrying the same
 //! transaction. So a request waits for the first reply to its transaction that is not an `ack`. Everything
 //! else (events from other participants, `webrtcup`, `hangup`, `timeout`) goes to the event channel in the
-//! order it arrived. The session dies if Janus hears nothing for 60 s (its default `session_timeout`), hence a
-//! keepalive every 25 s.
+//! order it arrived. The session dies if Janus hears nothing for `session_timeout` (60 s by default; some
+//! servers set less), hence a keepalive every 10 s: a few bytes, and a session that survives a 15 s timeout.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,7 +15,7 @@ use std::time::Duration;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
-use tokio::net::TcpStream;
+use palabre_core::JanusLink;
 use tokio::sync::{mpsc, oneshot, Mutex};
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -25,14 +25,14 @@ use tokio_tungstenite::WebSocketStream;
 
 use super::api::{self, Incoming};
 use crate::error::CallError;
+use crate::transport::{self, ByteStream, Trust};
 
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const REPLY_TIMEOUT: Duration = Duration::from_secs(10);
-const KEEPALIVE_EVERY: Duration = Duration::from_secs(25);
+const KEEPALIVE_EVERY: Duration = Duration::from_secs(10);
 /// The WebSocket subprotocol Janus requires.
 const SUBPROTOCOL: &str = "janus-protocol";
 
-type Socket = WebSocketStream<TcpStream>;
+type Socket = WebSocketStream<Box<dyn ByteStream>>;
 type Waiters = Arc<StdMutex<HashMap<String, oneshot::Sender<Incoming>>>>;
 
 /// The socket's writing half and the requests waiting for a reply.
@@ -49,19 +49,18 @@ pub struct Session {
 }
 
 impl Session {
-    /// Connects to `ws://HOST:PORT/` and creates a session. Events arrive on the returned channel, which closes
-    /// when the socket does.
-    pub async fn open(host: &str, port: u16) -> Result<(Session, mpsc::UnboundedReceiver<Incoming>), CallError> {
-        let address = palabre_core::link::host_port(host, port);
+    /// Connects to `ws://HOST:PORT/` (`wss://` for a `janus+wss://` link: the certificate pinned by the link's
+    /// `fp=`, or else one the system's authorities vouch for) and creates a session. Events arrive on the returned
+    /// channel, which closes when the socket does.
+    pub async fn open(link: &JanusLink) -> Result<(Session, mpsc::UnboundedReceiver<Incoming>), CallError> {
+        let address = palabre_core::link::host_port(&link.host, link.port);
         let unreachable = |detail: String| CallError::Unreachable { address: address.clone(), detail };
-        let tcp = tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect((host, port)))
-            .await
-            .map_err(|_| unreachable("no answer".into()))?
-            .map_err(|e| unreachable(e.to_string()))?;
-        let _ = tcp.set_nodelay(true);
-        let mut request = format!("ws://{address}/").into_client_request().map_err(|e| unreachable(e.to_string()))?;
+        let trust = link.secure.then(|| link.fingerprint.map_or(Trust::Authorities, Trust::Pinned));
+        let stream = transport::connect(&link.host, link.port, trust.as_ref()).await?;
+        let scheme = if link.secure { "wss" } else { "ws" };
+        let mut request = format!("{scheme}://{address}/").into_client_request().map_err(|e| unreachable(e.to_string()))?;
         request.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static(SUBPROTOCOL));
-        let (socket, _) = tokio_tungstenite::client_async(request, tcp)
+        let (socket, _) = tokio_tungstenite::client_async(request, stream)
             .await
             .map_err(|e| unreachable(format!("not a Janus WebSocket API: {e}")))?;
         let (writer, reader) = socket.split();
