@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential pkg-config cmake   # C parts: libopus is built from its bundled source with cmake
   libvpx-dev                          # VP8 (palabre-media)
+  nasm                                # H.264: OpenH264's SIMD assembly (the openh264 crate builds it; without nasm, plain C)
   libpipewire-0.3-dev                 # screen sharing on Wayland: the portal's PipeWire stream (palabre-screen)
   libclang-dev clang                  # bindgen at build time: nokhwa's V4L2 bindings (cameras) and libyuv's (yuv-sys)
   libssl-dev

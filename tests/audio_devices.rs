@@ -1,8 +1,9 @@
 //! Microphones and speakers for real, under a PulseAudio server the test starts: speech played into Alice's
 //! microphone (a null sink's monitor) must come out of Bob's recording and Bob's speaker, found there by
-//! cross-correlation; devices are listed with stable ids; wrong ids and a microphone unplugged mid-call are
-//! told in words.
+//! cross-correlation; devices are listed with stable ids; wrong ids, and a microphone or speaker unplugged
+//! mid-call, are told in words, and the call moves to the default device.
 
+use std::path::Path;
 use std::time::Duration;
 
 use palabre_e2e::media_check::{best_match, speech_wav, wav_at_48k};
@@ -110,29 +111,48 @@ fn a_device_id_that_does_not_exist_is_one_clear_line() {
     }
 }
 
+/// A call on the embedded server under `pulse`: Alice and Bob join with their flags for `seconds`, each writing a
+/// report; two seconds in, the PulseAudio module `unplugged` is unloaded, as a device pulled out, and `meanwhile`
+/// runs while the call goes on. Both must end normally; returns Alice's and Bob's reports.
+fn call_losing_a_device(
+    dir: &Path,
+    pulse: &PulseAudio,
+    unplugged: &str,
+    (alice, bob): (&[&str], &[&str]),
+    seconds: u32,
+    meanwhile: impl FnOnce(),
+) -> (serde_json::Value, serde_json::Value) {
+    let server = Server::start("Debranche", dir);
+    let (alice_report, bob_report) = (dir.join("alice.json"), dir.join("bob.json"));
+    let env = [("PULSE_SERVER", pulse.server.as_str())];
+    let seconds = seconds.to_string();
+    let join = |link: &str, name: &str, flags: &[&str], report: &Path| {
+        join_with_env(link, name, &[flags, &["--duration", &seconds, "--report", report.to_str().unwrap()]].concat(), &env)
+    };
+    let (alice, bob) = (join(&server.host_link, "Alice", alice, &alice_report), join(&server.guest_link, "Bob", bob, &bob_report));
+    std::thread::sleep(Duration::from_secs(2));
+    pulse.unload(unplugged);
+    meanwhile();
+    let (alice, bob) = (finish(alice, LIMIT), finish(bob, LIMIT));
+    assert!(alice.status.success(), "the call went on: {}", alice.stderr);
+    assert!(bob.status.success(), "the call went on: {}", bob.stderr);
+    (read_report(&alice_report), read_report(&bob_report))
+}
+
+/// The problems a report lists, as text.
+fn errors(report: &serde_json::Value) -> Vec<&str> {
+    report["errors"].as_array().unwrap().iter().map(|e| e.as_str().unwrap()).collect()
+}
+
 #[test]
 fn a_microphone_unplugged_mid_call_is_reported_and_the_call_goes_on() {
     let dir = temp_dir("unplugged");
     let pulse = PulseAudio::start(&dir);
     let headset = pulse.null_sink("headset", 48_000);
-    let server = Server::start("Debranche", &dir);
-    let (alice_report, bob_report) = (dir.join("alice.json"), dir.join("bob.json"));
-    let env = [("PULSE_SERVER", pulse.server.as_str())];
-    let alice = join_with_env(
-        &server.host_link,
-        "Alice",
-        &["--size", "160x90", "--audio", "mic", "--mic", "pulseaudio:headset.monitor", "--speaker", "none", "--duration", "5", "--report", alice_report.to_str().unwrap()],
-        &env,
-    );
-    let bob = join_with_env(&server.guest_link, "Bob", &["--video", "none", "--audio", "none", "--duration", "5", "--report", bob_report.to_str().unwrap()], &env);
-    std::thread::sleep(Duration::from_secs(2));
-    pulse.unload(&headset);
-    let (alice, bob) = (finish(alice, LIMIT), finish(bob, LIMIT));
-    assert!(alice.status.success(), "the call went on: {}", alice.stderr);
-    assert!(bob.status.success(), "{}", bob.stderr);
-    let (alice, bob) = (read_report(&alice_report), read_report(&bob_report));
-    let errors = alice["errors"].as_array().unwrap();
-    assert!(errors.iter().any(|e| e.as_str().unwrap().contains("microphone") && e.as_str().unwrap().contains("goes on")), "{alice}");
+    let alice = ["--size", "160x90", "--audio", "mic", "--mic", "pulseaudio:headset.monitor", "--speaker", "none"];
+    let bob = ["--video", "none", "--audio", "none"];
+    let (alice, bob) = call_losing_a_device(&dir, &pulse, &headset, (&alice, &bob), 5, || ());
+    assert!(errors(&alice).iter().any(|e| e.contains("microphone") && e.contains("goes on")), "{alice}");
     // Alice's video kept flowing to Bob after her microphone went (about frame 30, a second into her call):
     // Bob decoded frames numbered two seconds later.
     let last_frame = bob["participants"][0]["video_frame_numbers"][1].as_u64().unwrap();
@@ -147,27 +167,13 @@ fn an_unplugged_headset_gives_way_to_the_default_microphone() {
     let headset = pulse.null_sink("headset", 48_000);
     pulse.null_sink("laptop", 48_000);
     pulse.set_default_source("laptop.monitor");
-    let server = Server::start("Repli", &dir);
-    let (alice_report, bob_report) = (dir.join("alice.json"), dir.join("bob.json"));
-    let env = [("PULSE_SERVER", pulse.server.as_str())];
-    let alice = join_with_env(
-        &server.host_link,
-        "Alice",
-        &["--video", "none", "--audio", "mic", "--mic", "pulseaudio:headset.monitor", "--speaker", "none", "--duration", "9", "--report", alice_report.to_str().unwrap()],
-        &env,
-    );
-    let bob = join_with_env(&server.guest_link, "Bob", &["--video", "none", "--audio", "none", "--duration", "9", "--report", bob_report.to_str().unwrap()], &env);
-    std::thread::sleep(Duration::from_secs(2));
-    pulse.unload(&headset);
-    let (alice, bob) = (finish(alice, LIMIT), finish(bob, LIMIT));
-    assert!(alice.status.success(), "the call went on: {}", alice.stderr);
-    assert!(bob.status.success(), "{}", bob.stderr);
-    let (alice, bob) = (read_report(&alice_report), read_report(&bob_report));
+    let alice = ["--video", "none", "--audio", "mic", "--mic", "pulseaudio:headset.monitor", "--speaker", "none"];
+    let bob = ["--video", "none", "--audio", "none"];
+    let (alice, bob) = call_losing_a_device(&dir, &pulse, &headset, (&alice, &bob), 9, || ());
     // PulseAudio (15 and later) moves a stream whose source vanished to the default source itself, so the
     // stream never fails and the engine has nothing to switch; where the stream does fail (ALSA, other
     // systems), the engine opens the default microphone and says so.
-    let errors = alice["errors"].as_array().unwrap();
-    assert!(errors.iter().all(|e| e.as_str().unwrap().contains("switched to the default microphone \"laptop")), "{alice}");
+    assert!(errors(&alice).iter().all(|e| e.contains("switched to the default microphone \"laptop")), "{alice}");
     // Frames kept coming from the laptop's microphone: far more than the headset gave before it went.
     let sent = alice["sent"]["audio_frames"].as_u64().unwrap();
     let heard = bob["participants"][0]["audio_frames_decoded"].as_u64().unwrap();
@@ -175,3 +181,29 @@ fn an_unplugged_headset_gives_way_to_the_default_microphone() {
     assert!(sent >= 200 && heard >= 150, "alice sent {sent}, bob decoded {heard}: {alice}");
 }
 
+#[test]
+fn an_unplugged_headset_gives_way_to_the_default_speaker() {
+    let dir = temp_dir("speaker-fallback");
+    let pulse = PulseAudio::start(&dir);
+    let headset = pulse.null_sink("headset", 48_000);
+    pulse.null_sink("laptop", 48_000);
+    pulse.set_default_sink("laptop");
+    let heard = dir.join("laptop-heard.raw");
+    // Alice's tone, played on Bob's headset until it goes, must then come out of the laptop's speakers.
+    let alice = ["--video", "none", "--speaker", "none"];
+    let bob = ["--video", "none", "--audio", "none", "--speaker", "pulseaudio:headset"];
+    let listen = || {
+        let mut listening = pulse.record_raw("laptop.monitor", &heard);
+        std::thread::sleep(Duration::from_secs(3));
+        let _ = listening.kill();
+        let _ = listening.wait();
+    };
+    let (_, bob) = call_losing_a_device(&dir, &pulse, &headset, (&alice, &bob), 8, listen);
+    // As with microphones, PulseAudio may move the stream itself (no notice then); where the stream fails, the
+    // engine opens the default speaker and says so.
+    assert!(errors(&bob).iter().all(|e| e.contains("switched to the default speaker \"laptop")), "{bob}");
+    let samples = read_raw_samples(&heard);
+    let rms = (samples.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / samples.len().max(1) as f64).sqrt();
+    eprintln!("laptop speakers after the headset went: {} samples, RMS {rms:.0}", samples.len());
+    assert!(rms > 1_000.0, "the call is not heard on the default speaker (RMS {rms:.0} over {} samples)", samples.len());
+}

@@ -6,7 +6,7 @@ use std::io::{BufReader, BufWriter};
 use std::path::Path;
 use std::process::Command;
 
-use palabre_media::{read_frame_number, AudioClip, TestPattern, Y4mHeader, Y4mReader, Y4mWriter};
+use palabre_media::{psnr, read_frame_number, AudioClip, TestPattern, VideoFrame, Y4mHeader, Y4mReader, Y4mWriter};
 
 /// Writes `frames` test-pattern pictures (numbered from 0) as a y4m file.
 pub fn write_pattern_y4m(path: &Path, width: u32, height: u32, fps: u32, frames: u32) {
@@ -24,6 +24,20 @@ pub fn write_pattern_y4m(path: &Path, width: u32, height: u32, fps: u32, frames:
 pub fn y4m_frame_numbers(path: &Path) -> Vec<Option<u32>> {
     let mut reader = Y4mReader::new(BufReader::new(File::open(path).expect("open y4m"))).expect("a y4m file");
     std::iter::from_fn(|| reader.read_frame().expect("readable y4m")).map(|frame| read_frame_number(&frame)).collect()
+}
+
+/// The PSNR (dB) of each recorded picture of `recorded` against the test-pattern picture its frame number names,
+/// as `sender` drew it: what coding, packetising and the network did to it. Pictures without a readable number are
+/// left out.
+pub fn y4m_psnr_by_frame_number(recorded: &Path, sender: &mut TestPattern) -> Vec<f64> {
+    let mut reader = Y4mReader::new(BufReader::new(File::open(recorded).expect("open y4m"))).expect("a y4m file");
+    let pictures = std::iter::from_fn(|| reader.read_frame().expect("readable y4m"));
+    pictures
+        .filter_map(|picture: VideoFrame| {
+            let number = read_frame_number(&picture)?;
+            psnr(&sender.frame(number), &picture)
+        })
+        .collect()
 }
 
 /// Speaks `text` into a WAV file with espeak-ng (22.05 kHz mono, as espeak-ng writes it).

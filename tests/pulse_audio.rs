@@ -77,6 +77,12 @@ impl PulseAudio {
         assert!(run.status.success(), "default source {source}: {}", String::from_utf8_lossy(&run.stderr));
     }
 
+    /// Makes `sink` the system's default speaker.
+    pub fn set_default_sink(&self, sink: &str) {
+        let run = self.pactl(&["set-default-sink", sink]);
+        assert!(run.status.success(), "default sink {sink}: {}", String::from_utf8_lossy(&run.stderr));
+    }
+
     /// Removes a module, e.g. a sink: its monitor vanishes like an unplugged microphone.
     pub fn unload(&self, module: &str) {
         let run = self.pactl(&["unload-module", module]);

@@ -117,7 +117,8 @@ pub fn finish(mut child: Child, limit: Duration) -> Finished {
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("process still running after {limit:?}");
+            let _ = child.wait();
+            panic!("process still running after {limit:?}; its stderr:\n{}", stderr.join().unwrap_or_default());
         }
         std::thread::sleep(Duration::from_millis(50));
     };

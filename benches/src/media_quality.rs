@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use palabre_e2e::media_check::best_match;
-use palabre_media::{psnr, read_frame_number, AudioClip, TestPattern, VideoFrame, Vp8Config, Vp8Decoder, Vp8Encoder, Y4mHeader, Y4mReader, Y4mWriter};
+use palabre_media::{psnr, read_frame_number, AudioClip, TestPattern, VideoCodec, VideoConfig, VideoFrame, Y4mHeader, Y4mReader, Y4mWriter};
 
 use crate::error::BenchError;
 use crate::process::Running;
@@ -30,6 +30,8 @@ pub struct Settings {
     pub width: u32,
     pub height: u32,
     pub bin_dir: PathBuf,
+    /// What both participants prefer, so the call uses it (`--video-codec`).
+    pub video_codec: VideoCodec,
 }
 
 pub struct Figures {
@@ -75,16 +77,17 @@ pub fn run(settings: &Settings) -> Result<Figures, BenchError> {
     if !status.is_ok_and(|s| s.success()) {
         return Err(BenchError::Missing { what: "espeak-ng", path: "espeak-ng".into(), hint: "install it with scripts/install-deps.sh" });
     }
-    let (encode_ms, decode_ms, keyframe_bytes, delta_frame_bytes) = codec_timing(settings.width, settings.height)?;
+    let (encode_ms, decode_ms, keyframe_bytes, delta_frame_bytes) = codec_timing(settings.video_codec, settings.width, settings.height)?;
+    let codec = settings.video_codec.to_string();
 
     let server = Server::start(&server_binary, "bench", &work.join("data"), &work.join("server.log"))?;
     let seconds = settings.seconds.to_string();
-    let sender = start(&cli_binary, &server.links.guest, "Sender", &["--video", path(&video), "--audio", path(&speech), "--duration", &seconds], &work)?;
+    let sender = start(&cli_binary, &server.links.guest, "Sender", &["--video", path(&video), "--audio", path(&speech), "--duration", &seconds, "--video-codec", &codec], &work)?;
     let receiver = start(
         &cli_binary,
         &server.links.guest,
         "Receiver",
-        &["--video", "none", "--audio", "none", "--record", path(&record), "--duration", &seconds],
+        &["--video", "none", "--audio", "none", "--record", path(&record), "--duration", &seconds, "--video-codec", &codec],
         &work,
     )?;
     let deadline = Instant::now() + Duration::from_secs(settings.seconds) + GRACE;
@@ -231,12 +234,13 @@ fn snr_db(reference: &[i16], received: &[i16]) -> f64 {
     10.0 * (signal / noise.max(1.0)).log10()
 }
 
-/// VP8 encode and decode time per frame (ms) on the test pattern, with Palabre's real-time settings, and the
-/// size of the first (key) frame and of the others.
-fn codec_timing(width: u32, height: u32) -> Result<(Stats, Stats, usize, f64), BenchError> {
-    let codec = |e: palabre_media::CodecError| media_error(Path::new("VP8"), e);
-    let mut encoder = Vp8Encoder::new(Vp8Config { width, height, fps: 30, bitrate_kbps: 600 }).map_err(codec)?;
-    let mut decoder = Vp8Decoder::new().map_err(codec)?;
+/// `video_codec`'s encode and decode time per frame (ms) on the test pattern, with Palabre's real-time settings,
+/// and the size of the first (key) frame and of the others.
+fn codec_timing(video_codec: VideoCodec, width: u32, height: u32) -> Result<(Stats, Stats, usize, f64), BenchError> {
+    let name = video_codec.to_string();
+    let codec = |e: palabre_media::CodecError| media_error(Path::new(&name), e);
+    let mut encoder = video_codec.encoder(VideoConfig { width, height, fps: 30, bitrate_kbps: 600 }).map_err(codec)?;
+    let mut decoder = video_codec.decoder().map_err(codec)?;
     let mut pattern = TestPattern::new(width, height);
     let (mut encode, mut decode, mut sizes) = (Vec::new(), Vec::new(), Vec::new());
     for index in 0..FILE_FRAMES {

@@ -77,6 +77,9 @@ struct MediaQualityArgs {
     /// Where palabre-server and palabre-cli are.
     #[arg(long, default_value = "target/release")]
     bin_dir: PathBuf,
+    /// The video codec both participants prefer: vp8 or h264.
+    #[arg(long, default_value = "vp8")]
+    video_codec: palabre_media::VideoCodec,
 }
 
 #[derive(clap::Args)]
@@ -169,7 +172,8 @@ fn camera_conversion(args: CameraConversionArgs) -> ExitCode {
 
 fn media_quality(args: MediaQualityArgs) -> ExitCode {
     let (width, height) = args.size.split_once('x').and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?))).expect("checked by clap");
-    let settings = media_quality::Settings { seconds: args.seconds, width, height, bin_dir: args.bin_dir };
+    let settings = media_quality::Settings { seconds: args.seconds, width, height, bin_dir: args.bin_dir, video_codec: args.video_codec };
+    let codec = settings.video_codec.to_string().to_uppercase();
     eprintln!("palabre-bench: a {} s call sending a {} y4m and speech from files, recorded by the receiver…", settings.seconds, args.size);
     let f = match media_quality::run(&settings) {
         Ok(figures) => figures,
@@ -178,20 +182,26 @@ fn media_quality(args: MediaQualityArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    print_header(&format!("media-quality --seconds {} --size {} --bin-dir {}", settings.seconds, args.size, quote(&settings.bin_dir.to_string_lossy())));
+    print_header(&format!(
+        "media-quality --seconds {} --size {} --bin-dir {} --video-codec {}",
+        settings.seconds,
+        args.size,
+        quote(&settings.bin_dir.to_string_lossy()),
+        settings.video_codec
+    ));
     println!("video pictures recorded        {:>8}  (matched to a sent picture by frame number: {})", f.frames_recorded, f.frames_matched);
     println!("PSNR dB (Y+U+V) mean/min/max   {:>8.2} {:>8.2} {:>8.2}", f.psnr_db.mean, f.psnr_db.min, f.psnr_db.max);
     println!("SSIM (Y, 8x8) mean/min/max     {:>8.4} {:>8.4} {:>8.4}", f.ssim.mean, f.ssim.min, f.ssim.max);
     println!("sent kbit/s (video + audio)    {:>8.0}", f.video_kbps);
     println!("received kbit/s (with RTP)     {:>8.0}", f.received_kbps);
-    println!("VP8 encode ms/frame mean/max   {:>8.2} {:>8.2}", f.encode_ms.mean, f.encode_ms.max);
-    println!("VP8 decode ms/frame mean/max   {:>8.2} {:>8.2}", f.decode_ms.mean, f.decode_ms.max);
-    println!("VP8 keyframe / delta bytes     {:>8} {:>8.0}", f.keyframe_bytes, f.delta_frame_bytes);
+    println!("{codec:<4} encode ms/frame mean/max  {:>8.2} {:>8.2}", f.encode_ms.mean, f.encode_ms.max);
+    println!("{codec:<4} decode ms/frame mean/max  {:>8.2} {:>8.2}", f.decode_ms.mean, f.decode_ms.max);
+    println!("{codec:<4} keyframe / delta bytes    {:>8} {:>8.0}", f.keyframe_bytes, f.delta_frame_bytes);
     println!("speech correlation             {:>8.3}", f.speech_correlation);
     println!("speech SNR dB                  {:>8.1}", f.speech_snr_db);
     println!();
     println!("PSNR/SSIM: each recorded picture against the sent picture whose number it carries (lossless would be 99).");
-    println!("Encode/decode: this process, the same pictures, Palabre's VP8 settings (600 kbit/s, real time), one core.");
+    println!("Encode/decode: this process, the same pictures, Palabre's {codec} settings (600 kbit/s, real time), one core.");
     println!("Speech: two seconds of the recording found in the looped sent speech by cross-correlation at 4 kHz;");
     println!("  SNR after scaling the sent speech to the received level (Opus at 32 kbit/s is not waveform-exact).");
     println!("Not measured yet: audio delay (the file loops; needs a shared clock), CPU with audio processing (none yet).");

@@ -17,7 +17,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use palabre_core::Link;
 use palabre_rtc::{
     join_with, AudioSource, CallError, CallEvent, CallOptions, MediaOptions, ScreenOptions, ScreenSource, SpeakerChoice,
-    VideoSource, VoiceProcessing,
+    VideoCodec, VideoSource, VoiceProcessing,
 };
 
 use crate::report::{Report, Roster};
@@ -77,6 +77,9 @@ struct JoinArgs {
     /// Send the microphone without automatic gain (on by default with --audio mic).
     #[arg(long)]
     no_auto_gain: bool,
+    /// The video codec to send when the other side has it too (vp8 or h264); the other is offered after it.
+    #[arg(long, default_value = "vp8", value_name = "CODEC")]
+    video_codec: VideoCodec,
     /// Record what is received from each participant into DIR/<name>.y4m and DIR/<name>.wav.
     #[arg(long, value_name = "DIR")]
     record: Option<PathBuf>,
@@ -243,7 +246,7 @@ async fn run_join(args: &JoinArgs, report: &mut Report) -> Result<(), CallError>
         noise_suppression: !args.no_noise_suppression,
         auto_gain: !args.no_auto_gain,
     };
-    let media = MediaOptions { record_dir: args.record.clone(), speaker, voice };
+    let media = MediaOptions { record_dir: args.record.clone(), speaker, voice, video_codec: args.video_codec };
     // --duration bounds the whole run, a wait in the lobby included.
     let joining = join_with(options, media);
     let (call, mut events) = match args.duration {

@@ -77,6 +77,8 @@ pub struct ParticipantReport {
     /// First and last test-pattern frame numbers decoded: how many frames the sender sent meanwhile.
     pub video_frame_numbers: Option<(u32, u32)>,
     pub video_size: Option<(u32, u32)>,
+    /// `vp8` or `h264`: the codec their video arrived in.
+    pub video_codec: Option<String>,
     pub packets_lost: u64,
     pub bytes_received: u64,
     /// Payloads the decoders refused; the call went on.
@@ -180,6 +182,7 @@ impl Report {
                 first_audio_ms: media.first_audio_at.map(|at| self.ms(at)),
                 video_frame_numbers: media.video_first_frame_number.zip(media.video_last_frame_number),
                 video_size: media.video_size,
+                video_codec: media.video_codec.clone(),
                 packets_lost: media.packets_lost(),
                 bytes_received: media.bytes_received(),
                 video_decode_errors: media.video_decode_errors,

@@ -4,6 +4,7 @@
 //! embedded server, the desktop shell) feed inputs in and carry outputs out; time arrives as a value.
 
 pub mod attendance;
+pub mod audio_bitrate;
 pub mod break_timer;
 pub mod chat_text;
 pub mod conference;
@@ -21,6 +22,7 @@ pub mod vote;
 mod meeting_tests;
 
 pub use attendance::{AttendanceEvent, AttendanceKind};
+pub use audio_bitrate::{AudioBitrate, AudioBitratePolicy};
 pub use chat_text::Segment;
 pub use conference::{ChatEntry, Change, Conference, Input, Millis, ModeratorAction, Output, Participant, RoomControl};
 pub use link::{EmbeddedLink, Fingerprint, JanusLink, Link, LinkError};

@@ -16,6 +16,9 @@ pub enum CodecError {
         /// libvpx's own words for the failure.
         detail: String,
     },
+    /// OpenH264 refused a call; its own words.
+    #[error("OpenH264 failed: {0}")]
+    OpenH264(String),
     /// A frame or packet does not have the shape the codec expects.
     #[error("invalid frame: {0}")]
     InvalidFrame(String),

@@ -12,7 +12,7 @@ const MAX_PACKET_BYTES: usize = 1275;
 /// what a busy Wi-Fi link loses and costs a few kbit/s.
 const EXPECTED_LOSS_PERCENT: i32 = 10;
 
-/// Encodes speech for a call: VoIP tuning, in-band forward error correction on.
+/// Encodes speech for a call: VoIP tuning, in-band forward error correction and DTX on.
 pub struct OpusEncoder {
     inner: Encoder,
 }
@@ -24,7 +24,17 @@ impl OpusEncoder {
         inner.set_bitrate(Bitrate::Bits(bitrate_bps))?;
         inner.set_inband_fec(true)?;
         inner.set_packet_loss_perc(EXPECTED_LOSS_PERCENT)?;
+        // Discontinuous transmission: in a silence, one packet in 400 ms carries the background noise and the
+        // others shrink to a header of one or two bytes, which the sender need not send (palabre-rtc's `opus_rtp`).
+        inner.set_dtx(true)?;
         Ok(Self { inner })
+    }
+
+    /// Follows the link: a new target bitrate, and the loss in-band FEC should plan for (0 to 100 %).
+    pub fn adapt(&mut self, bitrate_bps: i32, expected_loss_percent: i32) -> Result<(), CodecError> {
+        self.inner.set_bitrate(Bitrate::Bits(bitrate_bps))?;
+        self.inner.set_packet_loss_perc(expected_loss_percent)?;
+        Ok(())
     }
 
     /// Encodes one 20 ms frame into one packet.

@@ -143,3 +143,21 @@ fn a_lost_packet_is_rebuilt_from_the_next_ones_redundancy() {
     assert!(power_at(&recovered.samples, 800.0) > 10.0 * power_at(&recovered.samples, 2400.0));
     decoder.decode(&packets[21]).unwrap();
 }
+
+#[test]
+fn a_silence_shrinks_to_dtx_headers_with_a_refresh_every_400_ms_and_speech_comes_back_whole() {
+    let mut encoder = OpusEncoder::new(BITRATE_BPS).unwrap();
+    let mut tone = Tone::new(440.0);
+    // Two seconds of silence after half a second of tone; DTX starts after a short hangover.
+    let sizes: Vec<usize> = (0..25)
+        .map(|_| tone.next_frame())
+        .chain((0..100).map(|_| AudioFrame::silence()))
+        .map(|frame| encoder.encode(&frame).unwrap().len())
+        .collect();
+    let silence = &sizes[25 + 25..];
+    let headers_only = silence.iter().filter(|&&size| size <= 2).count();
+    eprintln!("packet sizes in the silence: {silence:?}");
+    assert!(headers_only >= silence.len() * 8 / 10, "only {headers_only} of {} silent frames left to DTX", silence.len());
+    assert!(silence.iter().any(|&size| size > 2), "DTX refreshes the background now and then");
+    assert!(encoder.encode(&tone.next_frame()).unwrap().len() > 20, "speech after the silence is coded in full");
+}

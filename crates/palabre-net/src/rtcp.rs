@@ -9,6 +9,7 @@ use webrtc::rtcp::packet::Packet;
 use webrtc::rtcp::payload_feedbacks::full_intra_request::FullIntraRequest;
 use webrtc::rtcp::payload_feedbacks::picture_loss_indication::PictureLossIndication;
 use webrtc::rtcp::receiver_report::ReceiverReport;
+use webrtc::rtcp::sender_report::SenderReport;
 use webrtc::rtcp::reception_report::ReceptionReport;
 
 /// True when an RTCP compound packet asks for a keyframe (PLI or FIR).
@@ -17,6 +18,18 @@ pub fn asks_for_keyframe(packets: &[Box<dyn Packet + Send + Sync>]) -> bool {
         let p = p.as_any();
         p.downcast_ref::<PictureLossIndication>().is_some() || p.downcast_ref::<FullIntraRequest>().is_some()
     })
+}
+
+/// The worst fraction lost (RFC 3550 §6.4.1, in 256ths) that receiver or sender reports in `packets` give for
+/// the stream `media_ssrc`, if any of them speaks of it.
+pub fn fraction_lost(packets: &[Box<dyn Packet + Send + Sync>], media_ssrc: u32) -> Option<u8> {
+    let reports = packets.iter().flat_map(|p| {
+        let p = p.as_any();
+        let receiver = p.downcast_ref::<ReceiverReport>().map(|r| r.reports.as_slice());
+        let sender = p.downcast_ref::<SenderReport>().map(|r| r.reports.as_slice());
+        receiver.or(sender).unwrap_or_default()
+    });
+    reports.filter(|report| report.ssrc == media_ssrc).map(|report| report.fraction_lost).max()
 }
 
 /// The SSRC we send receiver feedback as (what libwebrtc's receive-only streams use).
@@ -60,5 +73,18 @@ mod tests {
         let report = request[0].as_any().downcast_ref::<ReceiverReport>().expect("a receiver report first");
         assert_eq!(report.reports.iter().map(|r| r.ssrc).collect::<Vec<_>>(), [1234]);
         assert_eq!(report.reports[0].last_sender_report, 0, "no round trip to take from it");
+    }
+
+    #[test]
+    fn the_worst_loss_reported_for_our_stream_is_read_and_other_streams_ignored() {
+        let block = |ssrc, fraction_lost| ReceptionReport { ssrc, fraction_lost, ..Default::default() };
+        let packets: [Box<dyn Packet + Send + Sync>; 3] = [
+            Box::new(ReceiverReport { ssrc: 9, reports: vec![block(1234, 12), block(5678, 200)], ..Default::default() }),
+            Box::new(SenderReport { ssrc: 9, reports: vec![block(1234, 30)], ..Default::default() }),
+            Box::new(PictureLossIndication { sender_ssrc: 9, media_ssrc: 1234 }),
+        ];
+        assert_eq!(fraction_lost(&packets, 1234), Some(30));
+        assert_eq!(fraction_lost(&packets, 42), None);
+        assert_eq!(fraction_lost(&packets[2..], 1234), None);
     }
 }

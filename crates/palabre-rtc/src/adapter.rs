@@ -10,21 +10,27 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use palabre_core::{Link, ParticipantId, ParticipantInfo, Role, RoomControl};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
+use webrtc::track::track_local::track_local_static_rtp::TrackLocalStaticRTP;
 use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 use webrtc::track::track_remote::TrackRemote;
 
 use crate::embedded::EmbeddedRoom;
 use crate::error::CallError;
 use crate::janus::JanusRoom;
+use crate::video_track::NegotiatedVideoTrack;
 
 /// What the local participant sends, ready to be attached to a peer connection.
 #[derive(Clone)]
 pub struct LocalTracks {
-    pub audio: Option<Arc<TrackLocalStaticSample>>,
-    pub video: Option<Arc<TrackLocalStaticSample>>,
+    /// Opus, packetised by the engine itself (`opus_rtp`) so that DTX can leave silent frames out.
+    pub audio: Option<Arc<TrackLocalStaticRTP>>,
+    pub video: Option<Arc<NegotiatedVideoTrack>>,
     /// Set by the adapter when a receiver asks for a keyframe; cleared by the video encoder.
     pub keyframe_requested: Arc<AtomicBool>,
+    /// The latest fraction of our audio packets lost (in 256ths), as the other end's RTCP reports say; the audio
+    /// encoder's bitrate follows it (`palabre_core::AudioBitratePolicy`).
+    pub audio_loss: Arc<watch::Sender<Option<u8>>>,
 }
 
 /// Asks the sender of a remote video track for a keyframe (after loss, or a decoder error).

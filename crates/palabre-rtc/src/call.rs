@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use palabre_media::{VoiceProcessing, VoiceProcessor};
+use palabre_media::{VideoCodec, VoiceProcessing, VoiceProcessor};
 use palabre_core::conference::{Change, Input, Output};
 use palabre_core::screen_share::is_screen_track;
 use palabre_core::{ChatEntry, Conference, Link, Millis, ModeratorAction, Participant, ParticipantId, ParticipantInfo};
@@ -53,6 +53,8 @@ pub struct MediaOptions {
     pub speaker: SpeakerChoice,
     /// Echo cancellation, noise suppression and automatic gain for a microphone (all on by default).
     pub voice: VoiceProcessing,
+    /// The video codec we would rather send; the other is offered too, and the other side's choice wins.
+    pub video_codec: VideoCodec,
 }
 
 /// What happened in the call, named for what the user sees.
@@ -128,7 +130,7 @@ pub async fn join_with(
     };
     // A camera that could not be had (a notice) leaves no video track to offer.
     let sent_video = if sources.sends_video() { &options.video } else { &VideoSource::None };
-    let tracks = local_tracks_for(sent_video, &options.audio);
+    let tracks = local_tracks_for(sent_video, &options.audio, media.video_codec);
     let (room_events_tx, room_events) = mpsc::unbounded_channel();
     let room: Arc<dyn RoomConnection> =
         adapter::connect(&options.link, &options.name, &tracks, room_events_tx).await?.into();

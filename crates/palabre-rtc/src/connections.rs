@@ -14,12 +14,12 @@ use webrtc::peer_connection::peer_connection_state::RTCPeerConnectionState;
 use webrtc::peer_connection::RTCPeerConnection;
 use webrtc::rtp_transceiver::rtp_transceiver_direction::RTCRtpTransceiverDirection;
 use webrtc::rtp_transceiver::RTCRtpTransceiverInit;
-use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
+use webrtc::rtp_transceiver::rtp_codec::RTCRtpCodecParameters;
 use webrtc::track::track_local::TrackLocal;
 
 use crate::adapter::{KeyframeRequester, LocalTracks, RoomEvent};
 use crate::error::CallError;
-use crate::local_media::watch_keyframe_requests;
+use crate::local_media::watch_sender_rtcp;
 
 const DATA_CHANNEL_TIMEOUT: Duration = Duration::from_secs(10);
 /// The app-message data channel's label, the same on every server.
@@ -43,8 +43,15 @@ impl Connections {
         let options = PeerOptions { include_loopback: true };
         let publish = negotiate::new_peer_connection(&options).await?;
         let subscribe = negotiate::new_peer_connection(&options).await?;
-        for track in [&local.audio, &local.video].into_iter().flatten() {
-            add_send_track(&publish, track.clone(), local.keyframe_requested.clone()).await?;
+        if let Some(track) = &local.audio {
+            // Loss reports on the audio stream drive the audio bitrate; the video bitrate does not adapt yet.
+            let feedback = SendFeedback { keyframe_requested: local.keyframe_requested.clone(), audio_loss: Some(local.audio_loss.clone()) };
+            add_send_track(&publish, track.clone(), None, feedback).await?;
+        }
+        if let Some(track) = &local.video {
+            // Our codecs in our order; the track follows whichever the answer keeps.
+            let feedback = SendFeedback { keyframe_requested: local.keyframe_requested.clone(), audio_loss: None };
+            add_send_track(&publish, track.clone(), Some(track.codec_preferences()), feedback).await?;
         }
         let data_channel = publish.create_data_channel(APP_CHANNEL_LABEL, None).await?;
         let (open_tx, data_channel_open) = watch::channel(false);
@@ -82,17 +89,27 @@ impl Connections {
     }
 }
 
-/// Adds `track` to `publish`, send-only; keyframe requests for it raise `keyframe_requested`. The caller
-/// negotiates afterwards.
+/// Where a sent track's RTCP goes: keyframe requests raise `keyframe_requested`; for audio, the loss the
+/// receiver reports goes to `audio_loss`.
+pub(crate) struct SendFeedback {
+    pub keyframe_requested: Arc<AtomicBool>,
+    pub audio_loss: Option<Arc<watch::Sender<Option<u8>>>>,
+}
+
+/// Adds `track` to `publish`, send-only, offering `codec_preferences` in that order when given (else every
+/// codec of its kind). The caller negotiates afterwards.
 pub(crate) async fn add_send_track(
     publish: &RTCPeerConnection,
-    track: Arc<TrackLocalStaticSample>,
-    keyframe_requested: Arc<AtomicBool>,
+    track: Arc<dyn TrackLocal + Send + Sync>,
+    codec_preferences: Option<Vec<RTCRtpCodecParameters>>,
+    feedback: SendFeedback,
 ) -> Result<(), CallError> {
-    let track: Arc<dyn TrackLocal + Send + Sync> = track;
     let init = RTCRtpTransceiverInit { direction: RTCRtpTransceiverDirection::Sendonly, send_encodings: vec![] };
     let transceiver = publish.add_transceiver_from_track(track, Some(init)).await?;
-    watch_keyframe_requests(transceiver.sender().await, keyframe_requested);
+    if let Some(codecs) = codec_preferences {
+        transceiver.set_codec_preferences(codecs).await?;
+    }
+    watch_sender_rtcp(transceiver.sender().await, feedback.keyframe_requested, feedback.audio_loss);
     Ok(())
 }
 

@@ -29,7 +29,7 @@ use webrtc::peer_connection::RTCPeerConnection;
 use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 
 use crate::adapter::{LocalTracks, RoomConnection, RoomEvent};
-use crate::connections::{add_send_track, keyframe_requester, Connections};
+use crate::connections::{add_send_track, keyframe_requester, Connections, SendFeedback};
 use crate::error::CallError;
 use crate::stats;
 
@@ -118,7 +118,8 @@ impl RoomConnection for EmbeddedRoom {
         track: Arc<TrackLocalStaticSample>,
         keyframe_requested: Arc<AtomicBool>,
     ) -> Result<(), CallError> {
-        add_send_track(&self.connections.publish, track, keyframe_requested).await?;
+        let feedback = SendFeedback { keyframe_requested, audio_loss: None };
+        add_send_track(&self.connections.publish, track, None, feedback).await?;
         // The server answers on the signalling socket; `read_signals` applies the answer.
         let offer = negotiate::offer(&self.connections.publish).await?;
         let signal = ClientSignal::PublishOffer { sdp: offer };

@@ -14,12 +14,13 @@
 pub mod adapter;
 pub mod device_test;
 mod audio_sequence;
-mod call_microphone;
 pub mod call;
 mod connections;
+mod device_fallback;
 mod embedded;
 pub mod error;
 mod janus;
+mod opus_rtp;
 pub mod playout;
 pub mod local_media;
 pub mod recording;
@@ -27,6 +28,7 @@ mod remote_media;
 pub mod screen;
 pub mod stats;
 pub mod video_feed;
+pub mod video_track;
 
 pub use call::{join, join_with, Call, CallEvent, CallOptions, MediaOptions};
 pub use error::{CallError, MediaError};
@@ -36,4 +38,4 @@ pub use screen::{ScreenOptions, ScreenSource};
 pub use stats::{CallStats, RemoteMedia};
 pub use video_feed::{EncodedVideo, VideoOrigin};
 /// The app sets what the microphone gets through [`MediaOptions::voice`].
-pub use palabre_media::VoiceProcessing;
+pub use palabre_media::{VideoCodec, VoiceProcessing};

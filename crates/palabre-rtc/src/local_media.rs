@@ -13,24 +13,28 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use palabre_media::{
-    AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoFrame, VoiceProcessor, Vp8Config,
-    Vp8Encoder, Y4mHeader, Y4mReader, FRAME_MS,
+    AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoCodec, VideoFrame, VoiceProcessor,
+    Vp8Config, Y4mHeader, Y4mReader, FRAME_MS,
 };
-use palabre_net::rtcp::asks_for_keyframe;
-use palabre_devices::{open_camera, Camera, DeviceError};
-use tokio::sync::mpsc;
+use palabre_core::AudioBitratePolicy;
+use palabre_net::rtcp::{asks_for_keyframe, fraction_lost};
+use palabre_devices::{open_camera, open_microphone, Camera, DeviceError, Microphone};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
-use webrtc::api::media_engine::{MIME_TYPE_OPUS, MIME_TYPE_VP8};
+use webrtc::api::media_engine::MIME_TYPE_OPUS;
 use webrtc::media::Sample;
 use webrtc::rtp_transceiver::rtp_codec::RTCRtpCodecCapability;
 use webrtc::rtp_transceiver::rtp_sender::RTCRtpSender;
-use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
+use webrtc::track::track_local::track_local_static_rtp::TrackLocalStaticRTP;
+use webrtc::track::track_local::TrackLocalWriter;
 
 use crate::adapter::LocalTracks;
-use crate::call_microphone::{open_call_microphone, CallMicrophone};
+use crate::device_fallback::FallbackDevice;
 use crate::error::{CallError, MediaError};
+use crate::opus_rtp::OpusRtp;
 use crate::video_feed::{VideoFeed, VideoOrigin};
+use crate::video_track::NegotiatedVideoTrack;
 
 /// Where our video comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +111,7 @@ enum AudioInput {
     Clip(AudioClip),
     /// Frames as the device delivers them; the stream runs while `_device` lives.
     /// `voice` cleans each frame (echo, noise, level) before it is encoded.
-    Microphone { frames: mpsc::UnboundedReceiver<AudioFrame>, voice: Option<Arc<Mutex<VoiceProcessor>>>, _device: CallMicrophone },
+    Microphone { frames: mpsc::UnboundedReceiver<AudioFrame>, voice: Option<Arc<Mutex<VoiceProcessor>>>, _device: FallbackDevice<Microphone> },
 }
 
 /// Opens the devices and checks the files among the sources (a y4m is walked to its end, a WAV decoded whole).
@@ -141,7 +145,13 @@ pub fn open_sources(
         }
         AudioSource::Microphone { device } => {
             let (frames_tx, frames) = mpsc::unbounded_channel();
-            let microphone = open_call_microphone(device.as_deref(), frames_tx, problems)?;
+            let open = move |id: Option<&str>, on_problem: Box<dyn FnMut(String) + Send>| {
+                let frames = frames_tx.clone();
+                open_microphone(id, move |frame| {
+                    let _ = frames.send(frame);
+                }, on_problem)
+            };
+            let microphone = FallbackDevice::open(device.as_deref(), Arc::new(open), problems)?;
             Some(AudioInput::Microphone { frames, voice, _device: microphone })
         }
     };
@@ -193,9 +203,8 @@ fn file_error(path: &Path, error: MediaFileError) -> CallError {
     MediaError::File { path: path.display().to_string(), reason: error.to_string() }.into()
 }
 
-/// Starting bitrates; the engine will adapt them to the link in a later step.
+/// The video bitrate; it does not adapt to the link yet (audio does: see `send_audio`).
 const VIDEO_BITRATE_KBPS: u32 = 600;
-const OPUS_BITRATE_BPS: i32 = 32_000;
 
 /// Shared between the call and its source tasks.
 #[derive(Debug, Default)]
@@ -203,17 +212,18 @@ pub struct LocalState {
     pub audio_muted: AtomicBool,
     pub video_muted: AtomicBool,
     pub video_frames_sent: AtomicU64,
+    /// 20 ms frames encoded and sent, counting those a silence let DTX leave out (the receivers fill them in).
     pub audio_frames_sent: AtomicU64,
     pub bytes_sent: AtomicU64,
 }
 
-/// Makes the tracks the sources will feed.
-pub fn local_tracks(video: VideoSource, audio: AudioSource) -> LocalTracks {
-    local_tracks_for(&video, &audio)
+/// Makes the tracks the sources will feed, video preferring `video_codec`.
+pub fn local_tracks(video: VideoSource, audio: AudioSource, video_codec: VideoCodec) -> LocalTracks {
+    local_tracks_for(&video, &audio, video_codec)
 }
 
 /// [`local_tracks`] without giving up the sources.
-pub fn local_tracks_for(video: &VideoSource, audio: &AudioSource) -> LocalTracks {
+pub fn local_tracks_for(video: &VideoSource, audio: &AudioSource, video_codec: VideoCodec) -> LocalTracks {
     let track = |mime: &str, clock_rate, channels, fmtp: &str, kind: &str| {
         let codec = RTCRtpCodecCapability {
             mime_type: mime.to_string(),
@@ -222,12 +232,13 @@ pub fn local_tracks_for(video: &VideoSource, audio: &AudioSource) -> LocalTracks
             sdp_fmtp_line: fmtp.to_string(),
             rtcp_feedback: vec![],
         };
-        Arc::new(TrackLocalStaticSample::new(codec, kind.to_string(), "palabre".to_string()))
+        Arc::new(TrackLocalStaticRTP::new(codec, kind.to_string(), "palabre".to_string()))
     };
     LocalTracks {
         audio: (*audio != AudioSource::None).then(|| track(MIME_TYPE_OPUS, 48_000, 2, "minptime=10;useinbandfec=1", "audio")),
-        video: (*video != VideoSource::None).then(|| track(MIME_TYPE_VP8, 90_000, 0, "", "video")),
+        video: (*video != VideoSource::None).then(|| Arc::new(NegotiatedVideoTrack::new(&[video_codec], "video", "palabre"))),
         keyframe_requested: Arc::new(AtomicBool::new(false)),
+        audio_loss: Arc::new(watch::channel(None).0),
     }
 }
 
@@ -244,7 +255,7 @@ pub fn start_sources(
         tasks.push(tokio::spawn(send_video(Some(track.clone()), input, config, keyframe_requested, state.clone(), feed)));
     }
     if let (Some(track), Some(input)) = (&tracks.audio, sources.audio) {
-        tasks.push(tokio::spawn(send_audio(track.clone(), input, state)));
+        tasks.push(tokio::spawn(send_audio(track.clone(), input, tracks.audio_loss.subscribe(), state)));
     }
     tasks
 }
@@ -262,27 +273,38 @@ pub(crate) fn start_preview(
     Ok(Some(tokio::spawn(send_video(None, input, config, Arc::default(), Arc::default(), feed))))
 }
 
-/// Reads a sender's RTCP: keyframe requests raise `flag`. Reading also keeps the sender's interceptors working.
-pub fn watch_keyframe_requests(sender: Arc<RTCRtpSender>, flag: Arc<AtomicBool>) {
+/// Reads a sender's RTCP: keyframe requests raise `flag`, and the loss reported on its stream goes to `loss`
+/// when given. Reading also keeps the sender's interceptors working.
+pub fn watch_sender_rtcp(sender: Arc<RTCRtpSender>, flag: Arc<AtomicBool>, loss: Option<Arc<watch::Sender<Option<u8>>>>) {
     tokio::spawn(async move {
         while let Ok((packets, _)) = sender.read_rtcp().await {
             if asks_for_keyframe(&packets) {
                 flag.store(true, Ordering::Relaxed);
             }
+            if let Some(loss) = &loss {
+                // The SSRC is known once the sender has started, which it has when RTCP arrives for it.
+                let ssrc = sender.get_parameters().await.encodings.first().map(|encoding| encoding.ssrc);
+                if let Some(fraction) = ssrc.and_then(|ssrc| fraction_lost(&packets, ssrc)) {
+                    loss.send_replace(Some(fraction));
+                }
+            }
         }
     });
 }
 
-/// Paces, encodes and hands out our video: to the renderers of `feed`, and to `track` when there is a call.
+/// Paces, encodes and hands out our video: to the renderers of `feed`, and to `track` when there is a call, in
+/// the codec the track negotiated (VP8 without a call, what the renderers decode).
 async fn send_video(
-    track: Option<Arc<TrackLocalStaticSample>>,
+    track: Option<Arc<NegotiatedVideoTrack>>,
     mut input: VideoInput,
     config: Vp8Config,
     keyframe_requested: Arc<AtomicBool>,
     state: Arc<LocalState>,
     feed: VideoFeed,
 ) -> Result<(), CallError> {
-    let mut encoder = Vp8Encoder::new(config)?;
+    let negotiated = || track.as_ref().map_or(VideoCodec::Vp8, |track| track.codec());
+    let mut codec = negotiated();
+    let mut encoder = codec.encoder(config)?;
     let frame_duration = Duration::from_secs(1) / config.fps.max(1);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -306,11 +328,19 @@ async fn send_video(
             continue;
         }
         let pts_ms = started.elapsed().as_millis() as i64;
+        if negotiated() != codec {
+            // Bound to another codec than we started with: a new encoder, whose first frame is a keyframe.
+            codec = negotiated();
+            encoder = codec.encoder(config)?;
+        }
         let force_keyframe = keyframe_requested.swap(false, Ordering::Relaxed);
         for encoded in encoder.encode(&frame, pts_ms, force_keyframe)? {
             state.bytes_sent.fetch_add(encoded.data.len() as u64, Ordering::Relaxed);
             let data = Bytes::from(encoded.data);
-            feed.publish(VideoOrigin::Local, data.clone());
+            // The renderers decode VP8 only (see video_feed).
+            if codec == VideoCodec::Vp8 {
+                feed.publish(VideoOrigin::Local, data.clone());
+            }
             let Some(track) = &track else { continue };
             let sample = Sample { data, duration: frame_duration, ..Default::default() };
             if track.write_sample(&sample).await.is_err() {
@@ -322,8 +352,16 @@ async fn send_video(
     Ok(())
 }
 
-async fn send_audio(track: Arc<TrackLocalStaticSample>, mut input: AudioInput, state: Arc<LocalState>) -> Result<(), CallError> {
-    let mut encoder = OpusEncoder::new(OPUS_BITRATE_BPS)?;
+/// Paces, encodes and sends our audio, at the bitrate `loss` reports (the other end's receiver reports) call for.
+async fn send_audio(
+    track: Arc<TrackLocalStaticRTP>,
+    mut input: AudioInput,
+    mut loss: watch::Receiver<Option<u8>>,
+    state: Arc<LocalState>,
+) -> Result<(), CallError> {
+    let mut policy = AudioBitratePolicy::default();
+    let mut encoder = OpusEncoder::new(policy.current().bitrate_bps as i32)?;
+    let mut rtp = OpusRtp::new();
     let frame_duration = Duration::from_millis(FRAME_MS);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -350,13 +388,20 @@ async fn send_audio(track: Arc<TrackLocalStaticSample>, mut input: AudioInput, s
         if state.audio_muted.load(Ordering::Relaxed) {
             continue;
         }
-        let packet = encoder.encode(&frame)?;
-        state.bytes_sent.fetch_add(packet.len() as u64, Ordering::Relaxed);
-        let sample = Sample { data: Bytes::from(packet), duration: frame_duration, ..Default::default() };
-        if track.write_sample(&sample).await.is_err() {
-            return Ok(());
+        if loss.has_changed().unwrap_or(false) {
+            if let Some(fraction) = *loss.borrow_and_update() {
+                let setting = policy.on_receiver_report(fraction);
+                tracing::debug!(fraction, ?setting, "audio bitrate follows the loss reported");
+                encoder.adapt(setting.bitrate_bps as i32, i32::from(setting.expected_loss_percent))?;
+            }
         }
         state.audio_frames_sent.fetch_add(1, Ordering::Relaxed);
+        // A silence (DTX) is not sent: the receivers fill it back from the timestamps.
+        let Some(packet) = rtp.next(encoder.encode(&frame)?) else { continue };
+        state.bytes_sent.fetch_add(packet.payload.len() as u64, Ordering::Relaxed);
+        if track.write_rtp(&packet).await.is_err() {
+            return Ok(());
+        }
     }
     Ok(())
 }

@@ -5,6 +5,8 @@
 use std::sync::{Arc, Mutex};
 
 use palabre_devices::{open_speaker, Speaker};
+
+use crate::device_fallback::FallbackDevice;
 use palabre_media::{PlayoutMixer, VoiceProcessor};
 use tokio::sync::mpsc;
 
@@ -25,7 +27,7 @@ pub enum SpeakerChoice {
 /// A running speaker and the mixer it plays.
 pub struct SpeakerPlayout {
     pub mixer: Arc<Mutex<PlayoutMixer>>,
-    _speaker: Speaker,
+    _speaker: FallbackDevice<Speaker>,
 }
 
 impl SpeakerPlayout {
@@ -43,20 +45,19 @@ impl SpeakerPlayout {
         };
         let mixer = Arc::new(Mutex::new(PlayoutMixer::default()));
         let playing = mixer.clone();
-        let speaker = open_speaker(
-            id,
-            move || {
+        // The default speaker, after a switch, plays the same mixer.
+        let open = move |id: Option<&str>, on_problem: Box<dyn FnMut(String) + Send>| {
+            let (playing, voice) = (playing.clone(), voice.clone());
+            let next_frame = move || {
                 let frame = playing.lock().expect("mixer lock").next_frame();
                 if let Some(voice) = &voice {
                     voice.lock().expect("voice lock").far_end(&frame);
                 }
                 frame
-            },
-            move |problem| {
-                let _ = problems.send(format!("{problem}; the call goes on without sound"));
-            },
-        )?;
-        tracing::info!(device = %speaker.device.id, rate = speaker.rate, channels = speaker.channels, "speaker open");
+            };
+            open_speaker(id, next_frame, on_problem)
+        };
+        let speaker = FallbackDevice::open(id, Arc::new(open), problems)?;
         Ok(Some(Self { mixer, _speaker: speaker }))
     }
 }

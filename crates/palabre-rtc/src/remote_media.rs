@@ -10,11 +10,13 @@ use std::time::Instant;
 
 use palabre_core::screen_share::is_screen_track;
 use palabre_core::ParticipantId;
-use palabre_media::{level_dbfs, read_frame_number, OpusDecoder, Vp8Decoder};
+use palabre_media::{level_dbfs, read_frame_number, CodecError, OpusDecoder, VideoCodec, VideoDecoder};
 use tracing::Instrument;
 use webrtc::media::io::sample_builder::SampleBuilder;
 use webrtc::util::MarshalSize;
+use webrtc::rtp::codecs::h264::H264Packet;
 use webrtc::rtp::codecs::vp8::Vp8Packet;
+use webrtc::rtp::packetizer::Depacketizer;
 use webrtc::rtp_transceiver::rtp_codec::RTPCodecType;
 use webrtc::track::track_remote::TrackRemote;
 
@@ -32,7 +34,7 @@ pub struct RemoteSinks {
     pub playout: Option<Arc<Mutex<PlayoutMixer>>>,
 }
 
-/// How many packets a VP8 frame may wait for a late packet before it is given up.
+/// How many packets a video frame may wait for a late packet before it is given up.
 const VIDEO_MAX_LATE_PACKETS: u16 = 128;
 /// The same for a screen share: a 1920×1080 keyframe of text takes well over 128 packets (about 115 kB were
 /// measured, and more is possible), and a frame the builder cannot hold is never assembled.
@@ -86,60 +88,91 @@ async fn receive_video(
     feed: &VideoFeed,
     recording: Option<&Recording>,
 ) -> Result<(), palabre_media::CodecError> {
-    let mut decoder = Vp8Decoder::new()?;
+    let mime = track.codec().capability.mime_type;
+    let codec = VideoCodec::from_mime(&mime).ok_or_else(|| CodecError::InvalidConfig(format!("no decoder for {mime}")))?;
+    if kind == VideoKind::Camera {
+        with_remote(stats, owner, |remote| remote.video_codec = Some(codec.to_string()));
+    }
+    let clock_rate = track.codec().capability.clock_rate;
     let max_late = if kind == VideoKind::Screen { SCREEN_MAX_LATE_PACKETS } else { VIDEO_MAX_LATE_PACKETS };
-    let mut frames = SampleBuilder::new(max_late, Vp8Packet::default(), track.codec().capability.clock_rate);
-    let mut waiting_for_keyframe = true;
-    while let Ok((packet, _)) = track.read_rtp().await {
-        record_packet(stats, owner, RTPCodecType::Video, &packet);
-        frames.push(packet);
-        while let Some(sample) = frames.pop() {
-            tracing::trace!(bytes = sample.data.len(), dropped = sample.prev_dropped_packets, "video frame assembled");
-            if sample.prev_dropped_packets > 0 {
-                // A gap: the next frames reference a picture we do not have.
-                request_keyframe();
-            }
-            let origin = match kind {
-                VideoKind::Camera => VideoOrigin::Remote(owner),
-                VideoKind::Screen => VideoOrigin::Screen(owner),
-            };
-            feed.publish(origin, sample.data.clone());
-            match decoder.decode(&sample.data) {
-                Ok(decoded) => {
-                    waiting_for_keyframe = false;
-                    let now = Instant::now();
-                    with_remote(stats, owner, |remote| {
-                        if kind == VideoKind::Screen {
-                            remote.screen_frames_decoded += decoded.len() as u64;
-                            remote.first_screen_at.get_or_insert(now);
-                            return;
-                        }
-                        for frame in &decoded {
-                            remote.video_frames_decoded += 1;
-                            remote.first_video_at.get_or_insert(now);
-                            if let Some(number) = read_frame_number(frame) {
-                                remote.video_first_frame_number.get_or_insert(number);
-                                remote.video_last_frame_number = Some(number);
-                            }
-                            remote.video_size = Some((frame.width, frame.height));
-                        }
-                    });
-                    if let Some(recording) = recording {
-                        decoded.iter().for_each(|frame| recording.write_video(frame));
-                    }
-                }
-                Err(error) => {
-                    with_remote(stats, owner, |remote| remote.video_decode_errors += 1);
-                    if !waiting_for_keyframe {
-                        tracing::debug!(%error, "video frame not decodable; asking for a keyframe");
-                    }
-                    waiting_for_keyframe = true;
+    // RFC 7741 (VP8) or RFC 6184 (H.264: single NAL units, STAP-A, FU-A, rebuilt as Annex B) depacketising.
+    let receiver = VideoReceiver { owner, kind, codec, decoder: codec.decoder()?, request_keyframe, stats, feed, recording };
+    match codec {
+        VideoCodec::Vp8 => receiver.run(track, SampleBuilder::new(max_late, Vp8Packet::default(), clock_rate)).await,
+        VideoCodec::H264 => receiver.run(track, SampleBuilder::new(max_late, H264Packet::default(), clock_rate)).await,
+    }
+    Ok(())
+}
+
+/// One remote video track's decoding, whatever its packetisation.
+struct VideoReceiver<'a> {
+    owner: ParticipantId,
+    kind: VideoKind,
+    codec: VideoCodec,
+    decoder: Box<dyn VideoDecoder>,
+    request_keyframe: &'a KeyframeRequester,
+    stats: &'a Mutex<CallStats>,
+    feed: &'a VideoFeed,
+    recording: Option<&'a Recording>,
+}
+
+impl VideoReceiver<'_> {
+    async fn run<D: Depacketizer>(self, track: &TrackRemote, mut frames: SampleBuilder<D>) {
+        let VideoReceiver { owner, kind, codec, mut decoder, request_keyframe, stats, feed, recording } = self;
+        let mut waiting_for_keyframe = true;
+        while let Ok((packet, _)) = track.read_rtp().await {
+            record_packet(stats, owner, RTPCodecType::Video, &packet);
+            frames.push(packet);
+            while let Some(sample) = frames.pop() {
+                tracing::trace!(bytes = sample.data.len(), dropped = sample.prev_dropped_packets, "video frame assembled");
+                if sample.prev_dropped_packets > 0 {
+                    // A gap: the next frames reference a picture we do not have.
                     request_keyframe();
+                }
+                // The renderers decode VP8 only (see video_feed).
+                if codec == VideoCodec::Vp8 {
+                    let origin = match kind {
+                        VideoKind::Camera => VideoOrigin::Remote(owner),
+                        VideoKind::Screen => VideoOrigin::Screen(owner),
+                    };
+                    feed.publish(origin, sample.data.clone());
+                }
+                match decoder.decode(&sample.data) {
+                    Ok(decoded) => {
+                        waiting_for_keyframe = false;
+                        let now = Instant::now();
+                        with_remote(stats, owner, |remote| {
+                            if kind == VideoKind::Screen {
+                                remote.screen_frames_decoded += decoded.len() as u64;
+                                remote.first_screen_at.get_or_insert(now);
+                                return;
+                            }
+                            for frame in &decoded {
+                                remote.video_frames_decoded += 1;
+                                remote.first_video_at.get_or_insert(now);
+                                if let Some(number) = read_frame_number(frame) {
+                                    remote.video_first_frame_number.get_or_insert(number);
+                                    remote.video_last_frame_number = Some(number);
+                                }
+                                remote.video_size = Some((frame.width, frame.height));
+                            }
+                        });
+                        if let Some(recording) = recording {
+                            decoded.iter().for_each(|frame| recording.write_video(frame));
+                        }
+                    }
+                    Err(error) => {
+                        with_remote(stats, owner, |remote| remote.video_decode_errors += 1);
+                        if !waiting_for_keyframe {
+                            tracing::debug!(%error, "video frame not decodable; asking for a keyframe");
+                        }
+                        waiting_for_keyframe = true;
+                        request_keyframe();
+                    }
                 }
             }
         }
     }
-    Ok(())
 }
 
 async fn receive_audio(
@@ -160,11 +193,13 @@ async fn receive_audio(
             // The speaker's own decoder plays it when its time comes; this one counts and records.
             mixer.lock().expect("mixer lock").push(owner.0, packet.header.sequence_number, packet.payload.to_vec());
         }
-        let Arrival::Next { lost } = sequence.arrive(packet.header.sequence_number) else {
+        let Arrival::Next { lost, silent } = sequence.arrive(packet.header.sequence_number, packet.header.timestamp) else {
             continue;
         };
-        // Make up the lost frames first: all but the last by concealment, the last from this packet's FEC.
-        let mut repaired = Vec::with_capacity(usize::from(lost));
+        // The sender's silence (DTX) as libopus fills it (comfort noise fading out), so a recording keeps time.
+        let mut repaired: Vec<_> = (0..silent).filter_map(|_| decoder.conceal_loss().ok()).collect();
+        let filled = repaired.len();
+        // Then the lost frames: all but the last by concealment, the last from this packet's FEC.
         for missing in 0..lost {
             let rebuilt = if missing + 1 == lost { decoder.recover_lost_from(&packet.payload) } else { decoder.conceal_loss() };
             repaired.extend(rebuilt.ok());
@@ -174,8 +209,8 @@ async fn receive_audio(
                 let now = Instant::now();
                 let voiced = level_dbfs(&frame) > VOICE_DBFS;
                 with_remote(stats, owner, |remote| {
-                    remote.audio_frames_decoded += 1;
-                    remote.audio_frames_repaired += repaired.len() as u64;
+                    remote.audio_frames_decoded += 1 + filled as u64;
+                    remote.audio_frames_repaired += (repaired.len() - filled) as u64;
                     remote.first_audio_at.get_or_insert(now);
                     if voiced {
                         remote.last_voice_at = Some(now);

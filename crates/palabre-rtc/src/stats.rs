@@ -51,6 +51,7 @@ impl CallStats {
 #[derive(Debug, Default, Clone)]
 pub struct RemoteMedia {
     pub video_frames_decoded: u64,
+    /// 20 ms frames decoded, counting those of a silence the sender left out (DTX), which the decoder fills in.
     pub audio_frames_decoded: u64,
     /// Frames of their screen share (a second video track), counted apart from the camera's.
     pub screen_frames_decoded: u64,
@@ -62,6 +63,8 @@ pub struct RemoteMedia {
     pub video_first_frame_number: Option<u32>,
     pub video_last_frame_number: Option<u32>,
     pub video_size: Option<(u32, u32)>,
+    /// The codec their video arrives in (`vp8`, `h264`), as negotiated.
+    pub video_codec: Option<String>,
     /// Payloads the decoders refused (garbage, or frames referencing a lost picture).
     pub video_decode_errors: u64,
     pub audio_decode_errors: u64,

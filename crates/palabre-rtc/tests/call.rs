@@ -153,7 +153,7 @@ async fn hostile_app_messages_are_refused_and_the_meeting_goes_on() {
     let server = start_server("Hostile").await;
     let (host, mut host_events) = join_ok(server.host_link(), "Animatrice").await;
     let (attacker_tx, mut attacker_events) = tokio::sync::mpsc::unbounded_channel();
-    let tracks = local_tracks(VideoSource::None, AudioSource::None);
+    let tracks = local_tracks(VideoSource::None, AudioSource::None, Default::default());
     let attacker = connect(&server.guest_link(), "Mallory", &tracks, attacker_tx).await.expect("attacker joins");
 
     let chat_of = |bytes: usize| format!(r#"{{"v":1,"kind":"chat","text":"{}"}}"#, "a".repeat(bytes));

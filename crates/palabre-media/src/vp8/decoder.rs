@@ -12,6 +12,7 @@ use super::context::VpxContext;
 use super::image::copy_to_frame;
 use crate::error::CodecError;
 use crate::frame::VideoFrame;
+use crate::video_codec::VideoDecoder;
 
 /// A VP8 decoder for one incoming video stream.
 pub struct Vp8Decoder {
@@ -66,5 +67,11 @@ impl Vp8Decoder {
         std::iter::from_fn(|| unsafe { vpx_codec_get_frame(context, &mut iterator).as_ref() })
             .map(copy_to_frame)
             .collect()
+    }
+}
+
+impl VideoDecoder for Vp8Decoder {
+    fn decode(&mut self, data: &[u8]) -> Result<Vec<VideoFrame>, CodecError> {
+        Vp8Decoder::decode(self, data)
     }
 }

@@ -15,6 +15,7 @@ use super::context::{check_status, VpxContext};
 use super::image::BorrowedImage;
 use crate::error::CodecError;
 use crate::frame::VideoFrame;
+use crate::video_codec::{EncodedFrame, VideoConfig, VideoEncoder};
 
 /// VP8's frame header stores each dimension in 14 bits.
 const MAX_DIMENSION: u32 = (1 << 14) - 1;
@@ -39,60 +40,15 @@ const MAX_QUANTIZER: u32 = 56;
 /// libvpx's screen-content mode 1: on, without the frame dropping of mode 2 (callers expect one output per input).
 const SCREEN_CONTENT_MODE: c_int = 1;
 
-/// What to encode: picture size, frame rate and the bitrate to hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Vp8Config {
-    pub width: u32,
-    pub height: u32,
-    pub fps: u32,
-    pub bitrate_kbps: u32,
-}
-
-impl Vp8Config {
-    fn validate(&self) -> Result<(), CodecError> {
-        let invalid = |reason: String| Err(CodecError::InvalidConfig(reason));
-        if !(1..=MAX_DIMENSION).contains(&self.width) || !(1..=MAX_DIMENSION).contains(&self.height)
-        {
-            return invalid(format!(
-                "VP8 pictures are 1 to {MAX_DIMENSION} pixels a side, not {}x{}",
-                self.width, self.height
-            ));
-        }
-        if !(1..=1000).contains(&self.fps) {
-            return invalid(format!(
-                "frame rate must be 1 to 1000 fps, not {}",
-                self.fps
-            ));
-        }
-        if self.bitrate_kbps == 0 {
-            return invalid("bitrate must be above 0 kbit/s".to_owned());
-        }
-        Ok(())
-    }
-
-    /// How long each frame is shown, in milliseconds (the encoder's time base), at least 1.
-    fn frame_duration_ms(&self) -> u32 {
-        (1000 / self.fps).max(1)
-    }
-}
-
-/// One compressed VP8 frame, ready to packetise.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EncodedFrame {
-    pub data: Vec<u8>,
-    /// Whether a decoder can start from this frame alone.
-    pub keyframe: bool,
-}
-
 /// A real-time VP8 encoder for one outgoing video stream.
 pub struct Vp8Encoder {
     context: VpxContext,
-    config: Vp8Config,
+    config: VideoConfig,
 }
 
 impl Vp8Encoder {
-    pub fn new(config: Vp8Config) -> Result<Self, CodecError> {
-        config.validate()?;
+    pub fn new(config: VideoConfig) -> Result<Self, CodecError> {
+        config.validate("VP8", MAX_DIMENSION)?;
         let settings = realtime_settings(&config)?;
         let mut context = VpxContext::init("vpx_codec_enc_init_ver", |context| {
             // SAFETY: `context` is a fresh context and `settings` a complete configuration; libvpx copies
@@ -122,7 +78,7 @@ impl Vp8Encoder {
 
     /// An encoder for a shared screen: libvpx's screen-content mode (text and flat areas kept sharp, unchanged
     /// blocks skipped so a still slide costs almost nothing), detail preferred over motion.
-    pub fn for_screen(config: Vp8Config) -> Result<Self, CodecError> {
+    pub fn for_screen(config: VideoConfig) -> Result<Self, CodecError> {
         let mut encoder = Self::new(config)?;
         encoder.context.control(
             "VP8E_SET_SCREEN_CONTENT_MODE",
@@ -142,7 +98,7 @@ impl Vp8Encoder {
         pts_ms: i64,
         force_keyframe: bool,
     ) -> Result<Vec<EncodedFrame>, CodecError> {
-        self.check_frame(frame)?;
+        self.config.check_frame(frame)?;
         let image = BorrowedImage::new(frame);
         let flags = if force_keyframe {
             VPX_EFLAG_FORCE_KF as vpx_enc_frame_flags_t
@@ -163,26 +119,6 @@ impl Vp8Encoder {
         };
         self.context.check("vpx_codec_encode", status)?;
         Ok(self.take_output())
-    }
-
-    fn check_frame(&self, frame: &VideoFrame) -> Result<(), CodecError> {
-        if (frame.width, frame.height) != (self.config.width, self.config.height) {
-            return Err(CodecError::InvalidFrame(format!(
-                "frame is {}x{} but the encoder was configured for {}x{}",
-                frame.width, frame.height, self.config.width, self.config.height
-            )));
-        }
-        if !frame.planes_match_dimensions() {
-            return Err(CodecError::InvalidFrame(format!(
-                "frame planes hold {}, {} and {} bytes, which is not I420 at {}x{}",
-                frame.y.len(),
-                frame.u.len(),
-                frame.v.len(),
-                frame.width,
-                frame.height
-            )));
-        }
-        Ok(())
     }
 
     /// Collects the compressed frames waiting in the encoder after an encode call.
@@ -211,8 +147,14 @@ impl Vp8Encoder {
     }
 }
 
+impl VideoEncoder for Vp8Encoder {
+    fn encode(&mut self, frame: &VideoFrame, pts_ms: i64, force_keyframe: bool) -> Result<Vec<EncodedFrame>, CodecError> {
+        Vp8Encoder::encode(self, frame, pts_ms, force_keyframe)
+    }
+}
+
 /// libvpx's defaults for VP8, changed for a live call at the configured size and rate.
-fn realtime_settings(config: &Vp8Config) -> Result<vpx_codec_enc_cfg_t, CodecError> {
+fn realtime_settings(config: &VideoConfig) -> Result<vpx_codec_enc_cfg_t, CodecError> {
     let mut settings = MaybeUninit::<vpx_codec_enc_cfg_t>::uninit();
     // SAFETY: libvpx fills the whole configuration when it returns OK, checked before reading it.
     let status =

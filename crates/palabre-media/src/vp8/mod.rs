@@ -6,4 +6,4 @@ mod encoder;
 mod image;
 
 pub use decoder::Vp8Decoder;
-pub use encoder::{EncodedFrame, Vp8Config, Vp8Encoder};
+pub use encoder::Vp8Encoder;
