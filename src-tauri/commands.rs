@@ -17,6 +17,7 @@ use crate::launch::LaunchLink;
 use crate::meeting::{DeviceChoice, JoinRequest, Meeting};
 use crate::recent_rooms::{self, RecentRoom};
 use crate::settings::{Settings, SettingsStore};
+use crate::share_picker::{self, ShareSource};
 use crate::view::MeetingView;
 
 /// Name and version, as the window's header shows them.
@@ -69,7 +70,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(code: &str, detail: impl ToString) -> Self {
+    pub(crate) fn new(code: &str, detail: impl ToString) -> Self {
         Problem { code: code.to_owned(), detail: detail.to_string() }
     }
 }
@@ -277,8 +278,8 @@ pub enum MeetingAction {
     Lock { locked: bool },
     Remove { id: u64 },
     SetRole { id: u64, role: Role },
-    /// Starts or stops sharing this session's screen.
-    ShareScreen { on: bool },
+    /// Starts sharing what the share picker offered (`source`, else this session's screen), or stops.
+    ShareScreen { on: bool, source: Option<String> },
 }
 
 /// Enough for slides and documents, where detail matters more than motion.
@@ -290,10 +291,14 @@ impl MeetingAction {
         let id = ParticipantId;
         let moderate = |action| call.moderate(action);
         match self {
-            MeetingAction::ShareScreen { on: true } => {
-                return call.share_screen(&ScreenOptions { source: ScreenSource::Display(None), fps: SHARE_FPS });
+            MeetingAction::ShareScreen { on: true, source } => {
+                let source = match source {
+                    Some(id) => ScreenSource::Source { display: None, id },
+                    None => ScreenSource::Display(None),
+                };
+                return call.share_screen(&ScreenOptions { source, fps: SHARE_FPS });
             }
-            MeetingAction::ShareScreen { on: false } => call.stop_sharing(),
+            MeetingAction::ShareScreen { on: false, .. } => call.stop_sharing(),
             MeetingAction::Microphone { on } => call.set_audio_muted(!on),
             MeetingAction::Camera { on } => call.set_video_muted(!on),
             MeetingAction::Hand { raised } => call.set_hand_raised(raised),
@@ -321,6 +326,14 @@ pub async fn act(meeting: State<'_, Meeting>, action: MeetingAction) -> Result<(
         Some(done) => Ok(done?),
         None => Err(Problem::new("not-in-meeting", "there is no meeting to act on")),
     }
+}
+
+/// The screens and windows the share picker offers.
+#[tauri::command]
+pub async fn share_sources() -> Result<Vec<ShareSource>, Problem> {
+    tokio::task::spawn_blocking(share_picker::list)
+        .await
+        .unwrap_or_else(|error| Err(Problem::new("unexpected", error)))
 }
 
 /// The microphones and speakers, for the pre-join pickers.

@@ -17,6 +17,7 @@ mod launch;
 mod meeting;
 mod recent_rooms;
 mod settings;
+mod share_picker;
 mod video_channel;
 mod view;
 
@@ -81,6 +82,7 @@ fn main() {
             commands::start_camera_preview,
             commands::stop_camera_preview,
             commands::play_test_sound,
+            commands::share_sources,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

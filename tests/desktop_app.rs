@@ -179,8 +179,20 @@ fn an_agent_shares_the_screen_then_sees_another_share_as_the_main_view() {
     enter_as(&app, APP_NAME, None);
     app.wait_for("#tiles", Duration::from_secs(20));
 
-    // S shares the whole screen of this session (the Xvfb display the app runs on).
+    // S opens the share picker, keyboard first: the first choice (the whole screen of this session, the Xvfb
+    // display the app runs on) has the focus, with its thumbnail drawn; Enter shares it.
     app.press_key("s");
+    let first = app.wait_for("#share-picker[open] #share-source-0", Duration::from_secs(20));
+    assert!(app.text(&first).contains("Écran entier"), "screens come first: {}", app.text(&first));
+    let focused = app.script("return document.activeElement && document.activeElement.id");
+    assert_eq!(focused, "share-source-0", "the picker opens on its first choice");
+    let drawn = app.script(
+        "const c = document.querySelector('#share-source-0 canvas'); \
+         return c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 !== 3 && v !== 0)",
+    );
+    assert_eq!(drawn, true, "the screen's thumbnail is drawn");
+    app.screenshot(&shots.join("desktop-5-share-picker.png"));
+    app.press_key("\u{E007}");
     let stop = app.wait_for("#sharing-banner:not([hidden]) #stop-sharing", Duration::from_secs(20));
     app.wait_for("#tiles .tile.pip[data-stream='self']", Duration::from_secs(5));
     let share_button = app.wait_for("#toggle-share", Duration::from_secs(5));
@@ -189,7 +201,7 @@ fn an_agent_shares_the_screen_then_sees_another_share_as_the_main_view() {
     let viewer = join(&server.guest_link, PEER_NAME, &["--size", "320x180", "--duration", "10", "--report", viewer_report.to_str().unwrap()]);
     let viewer = finish(viewer, Duration::from_secs(60));
     assert!(viewer.status.success(), "the viewer joined: {}", viewer.stderr);
-    app.screenshot(&shots.join("desktop-5-sharing.png"));
+    app.screenshot(&shots.join("desktop-6-sharing.png"));
     let report = read_report(&viewer_report);
     let us = report["participants"].as_array().expect("participants").iter().find(|p| p["name"] == APP_NAME).cloned();
     let us = us.expect("the app in the viewer's report");
@@ -214,7 +226,7 @@ fn an_agent_shares_the_screen_then_sees_another_share_as_the_main_view() {
     });
     let caption = app.text(&app.wait_for("#stage figcaption", Duration::from_secs(5)));
     assert!(caption.contains("Paul Martin (Préfecture)"), "the main view names its presenter: {caption:?}");
-    app.screenshot(&shots.join("desktop-6-stage.png"));
+    app.screenshot(&shots.join("desktop-7-stage.png"));
     let presenter = finish(presenter, Duration::from_secs(60));
     assert!(presenter.status.success(), "the presenter's call: {}", presenter.stderr);
     app.wait_for("#stage[hidden]", Duration::from_secs(20));

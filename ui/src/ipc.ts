@@ -15,6 +15,7 @@ import type {
   MicLevel,
   Problem,
   Settings,
+  ShareSource,
 } from "./types";
 import type { JoinChoice } from "./screens/prejoin";
 
@@ -56,6 +57,7 @@ export const shell = {
     call<void>("start_camera_preview", { video: videoChannel(onVideo) }),
   stopCameraPreview: () => call<void>("stop_camera_preview"),
   cameraName: () => call<string | null>("camera_name"),
+  shareSources: () => call<ShareSource[]>("share_sources"),
 };
 
 /** Where the shell sends encoded video (see video-wire.ts): raw bytes, never JSON. */

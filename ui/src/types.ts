@@ -94,7 +94,21 @@ export type MeetingAction =
   | { kind: "mute-all" }
   | { kind: "lock"; locked: boolean }
   | { kind: "set-role"; id: number; role: Role }
-  | { kind: "share-screen"; on: boolean };
+  | { kind: "share-screen"; on: true; source: string | null }
+  | { kind: "share-screen"; on: false };
+
+/** A screen or window the share picker offers (src-tauri/share_picker.rs). */
+export interface ShareSource {
+  id: string;
+  title: string;
+  kind: "screen" | "window";
+  width: number;
+  height: number;
+  thumbnail_width: number;
+  thumbnail_height: number;
+  /** R G B A bytes, base64. */
+  thumbnail: string;
+}
 
 /** What the app remembers between runs (src-tauri/settings.rs). */
 export interface Settings {

@@ -12,7 +12,6 @@ use async_trait::async_trait;
 use palabre_core::{Link, ParticipantId, ParticipantInfo, Role, RoomControl};
 use tokio::sync::{mpsc, watch};
 use webrtc::track::track_local::track_local_static_rtp::TrackLocalStaticRTP;
-use webrtc::track::track_local::track_local_static_sample::TrackLocalStaticSample;
 use webrtc::track::track_remote::TrackRemote;
 
 use crate::embedded::EmbeddedRoom;

@@ -94,13 +94,40 @@ pub fn open_screen(name: Option<&str>) -> Result<Box<dyn Screen>, ScreenError> {
     Ok(Box::new(X11Screen::open(name)?))
 }
 
-/// The screens and top-level windows of `display` (the environment's when `None`), screens first.
+/// What can be shared, screens first: on X11 the screens and top-level windows of `display` (the environment's
+/// when `None`); in a Wayland session one source, [`PORTAL`], whose choice the desktop's own dialog makes (no
+/// thumbnail: the desktop shows its own); on Windows the primary screen.
 pub fn sources(display: Option<&str>) -> Result<Vec<SourceInfo>, ScreenError> {
+    #[cfg(windows)]
+    return Ok(vec![whole_screen_source(&mut GdiScreen::open(display)?, "screen:0")?]);
+    #[cfg(target_os = "linux")]
+    if display.is_none() && std::env::var_os("WAYLAND_DISPLAY").is_some() {
+        let blank = BgraFrame { width: 0, height: 0, data: Vec::new() };
+        return Ok(vec![SourceInfo { id: PORTAL.into(), title: String::new(), kind: SourceKind::Screen, width: 0, height: 0, thumbnail: blank }]);
+    }
+    #[cfg(not(windows))]
     x11::sources(display)
+}
+
+/// A whole screen as a source, its picture now as the thumbnail.
+#[cfg(windows)]
+fn whole_screen_source(screen: &mut dyn Screen, id: &str) -> Result<SourceInfo, ScreenError> {
+    let (width, height) = screen.size();
+    let thumbnail = fit_within(&screen.capture()?, THUMBNAIL_SIZE);
+    Ok(SourceInfo { id: id.into(), title: String::new(), kind: SourceKind::Screen, width, height, thumbnail })
 }
 
 /// Opens the source `id` (as [`sources`] names it) of `display`.
 pub fn open_source(display: Option<&str>, id: &str) -> Result<Box<dyn Screen>, ScreenError> {
+    if id == PORTAL {
+        return open_screen(Some(PORTAL));
+    }
+    #[cfg(windows)]
+    return match SourceId::parse(id)? {
+        SourceId::Screen(0) => open_screen(display),
+        _ => Err(ScreenError::NoSuchSource { id: id.into(), display: "Windows (its primary screen only, so far)".into() }),
+    };
+    #[cfg(not(windows))]
     match SourceId::parse(id)? {
         SourceId::Screen(screen) => Ok(Box::new(X11Screen::open_number(display, screen)?)),
         SourceId::Window(window) => Ok(Box::new(X11Window::open(display, window)?)),

@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use ashpd::desktop::screencast::{CursorMode, Screencast, SelectSourcesOptions, SourceType};
 use ashpd::desktop::{PersistMode, Session};
+use futures_lite::future::block_on;
 use pipewire as pw;
 use pw::spa;
 use pw::spa::param::video::{VideoFormat, VideoInfoRaw};
@@ -151,16 +152,9 @@ fn capture_thread(
     stop_requests: pw::channel::Receiver<()>,
     chosen_tx: std::sync::mpsc::Sender<Result<(), ScreenError>>,
 ) {
-    // zbus needs a runtime for the dialog; the connection it opened must then stay open, since the portal ends
-    // a session whose owner left the bus.
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            let _ = chosen_tx.send(Err(portal_error(&error)));
-            return;
-        }
-    };
-    let portal = runtime.block_on(async {
+    // The dialog runs on zbus's own executor (async-io, as for the keyring); the connection it opened must then
+    // stay open, since the portal ends a session whose owner left the bus.
+    let portal = block_on(async {
         let proxy = Screencast::new().await?;
         let session = proxy.create_session(Default::default()).await?;
         let chosen = choose(&proxy, &session).await;
@@ -177,7 +171,7 @@ fn capture_thread(
     if let Err(error) = stream_pictures(chosen, &latest, stop_requests) {
         latest.end(format!("the screen's PipeWire stream failed: {error}"));
     }
-    let _ = runtime.block_on(session.close());
+    let _ = block_on(session.close());
 }
 
 /// One screen or window, the pointer drawn in when the desktop can, chosen by the user.

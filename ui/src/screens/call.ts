@@ -8,7 +8,7 @@ import { elapsed, gridColumns } from "../format";
 import { h, renderIfChanged } from "../dom";
 import { shell } from "../ipc";
 import { commandFor, type Command, SHORTCUTS } from "../shortcuts";
-import type { MeetingAction, MeetingView, Person, Problem } from "../types";
+import type { MeetingAction, MeetingView, Person, Problem, ShareSource } from "../types";
 import { t, type Ui } from "../ui";
 import type { VideoTiles } from "../video-tiles";
 import { screenStream } from "../video-wire";
@@ -44,6 +44,7 @@ export class CallScreen {
   private chatSend = h("button", { type: "submit", id: "chat-send" });
   private chatInput = h("input", { id: "chat-input", type: "text", maxlength: 2000, autocomplete: "off" });
   private help = h("dialog", { id: "help", "aria-labelledby": "help-title" });
+  private picker = h("dialog", { id: "share-picker", "aria-labelledby": "share-picker-title" });
   private onKey = (event: KeyboardEvent) => this.shortcut(event);
 
   constructor(
@@ -89,6 +90,7 @@ export class CallScreen {
       ),
       this.toolbar,
       this.help,
+      this.picker,
     );
     document.addEventListener("keydown", this.onKey);
   }
@@ -362,7 +364,7 @@ export class CallScreen {
       targetTag: target.tagName,
       targetEditable: target.isContentEditable,
     });
-    if (command && !this.help.open) {
+    if (command && !this.help.open && !this.picker.open) {
       event.preventDefault();
       this.run(command);
     }
@@ -395,14 +397,51 @@ export class CallScreen {
     }
   }
 
-  /** Starting a share can fail at once (no screen to capture): the agent is told, not left waiting. */
+  /** Sharing starts with the picker; what fails (no screen to read) is told, not left waiting. */
   private async share(on: boolean) {
-    if (on && !this.view.may.present) {
+    if (!on) {
+      await this.act({ kind: "share-screen", on: false });
+      return;
+    }
+    if (!this.view.may.present) {
       this.actions.say(t(this.ui, "say.share-not-allowed"));
       return;
     }
     try {
-      await shell.act({ kind: "share-screen", on });
+      this.showPicker(await shell.shareSources());
+    } catch (problem) {
+      this.actions.failed(problem as Problem);
+    }
+  }
+
+  /** A dialog of what can be shared, screens first, each a button with its thumbnail; Escape cancels. */
+  private showPicker(sources: ShareSource[]) {
+    const ui = this.ui;
+    const choice = (source: ShareSource, index: number) =>
+      h(
+        "li",
+        {},
+        h(
+          "button",
+          { type: "button", id: `share-source-${index}`, className: "share-source", onclick: () => void this.startShare(source.id) },
+          thumbnail(source),
+          h("span", {}, sourceLabel(ui, source)),
+        ),
+      );
+    this.picker.replaceChildren(
+      h("h3", { id: "share-picker-title" }, t(ui, "call.picker.title")),
+      sources.length === 0
+        ? h("p", { className: "hint" }, t(ui, "call.picker.empty"))
+        : h("ul", { className: "share-sources" }, ...sources.map(choice)),
+      h("button", { type: "button", id: "share-picker-cancel", onclick: () => this.picker.close() }, t(ui, "call.picker.cancel")),
+    );
+    this.picker.showModal();
+  }
+
+  private async startShare(source: string) {
+    this.picker.close();
+    try {
+      await shell.act({ kind: "share-screen", on: true, source });
     } catch (problem) {
       this.actions.failed(problem as Problem);
     }
@@ -415,6 +454,26 @@ export class CallScreen {
       // Outside a meeting (it just ended): the end screen follows.
     }
   }
+}
+
+/** A source in words: what it is and its title; on Wayland, the desktop's own dialog, which chooses. */
+function sourceLabel(ui: Ui, source: ShareSource): string {
+  if (source.id === "portal") {
+    return t(ui, "call.picker.portal");
+  }
+  const untitled = source.kind === "screen" ? "call.picker.mainScreen" : "call.picker.untitled";
+  return t(ui, `call.picker.${source.kind}`, { title: source.title || t(ui, untitled) });
+}
+
+/** A source's thumbnail, drawn from the shell's RGBA bytes. */
+function thumbnail(source: ShareSource): HTMLCanvasElement {
+  const { thumbnail_width: width, thumbnail_height: height } = source;
+  const canvas = h("canvas", { width, height, className: "thumbnail", "aria-hidden": "true" });
+  const bytes = Uint8ClampedArray.from(atob(source.thumbnail), (c) => c.charCodeAt(0));
+  if (width > 0 && height > 0 && bytes.length === width * height * 4) {
+    canvas.getContext("2d")?.putImageData(new ImageData(bytes, width, height), 0, 0);
+  }
+  return canvas;
 }
 
 function qualityFigures(view: MeetingView): string {
