@@ -127,7 +127,8 @@ fn path(path: &Path) -> &str {
     path.to_str().expect("temporary paths are UTF-8")
 }
 
-fn start(binary: &Path, link: &str, name: &str, args: &[&str], work: &WorkDir) -> Result<Running, BenchError> {
+/// Starts `palabre-cli join LINK --name NAME ARGS… --report WORK/NAME.json`, its log in `WORK/NAME.log`.
+pub(crate) fn start(binary: &Path, link: &str, name: &str, args: &[&str], work: &WorkDir) -> Result<Running, BenchError> {
     let mut command = Command::new(binary);
     command
         .args(["join", link, "--name", name])

@@ -5,17 +5,18 @@
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use palabre_e2e::webdriver::Display;
 use palabre_media::{bgra_to_i420, VideoFrame, Y4mHeader, Y4mWriter};
 
 use crate::error::BenchError;
+use crate::media_quality;
 use crate::process::{Finished, Running};
 use crate::server::Server;
 use crate::two_party::binary;
-use crate::work_dir::{create_file, last_line, WorkDir};
+use crate::work_dir::{last_line, WorkDir};
 
 const GRACE: Duration = Duration::from_secs(60);
 const WIDTH: u32 = 1920;
@@ -100,17 +101,10 @@ pub fn run(settings: &Settings) -> Result<Figures, BenchError> {
 }
 
 fn start(cli: &Path, link: &str, name: &str, extra: &[String], seconds: u64, work: &WorkDir) -> Result<Running, BenchError> {
-    let mut command = Command::new(cli);
-    command
-        .args(["join", link, "--name", name, "--video", "none", "--audio", "none"])
-        .args(extra)
-        .args(["--duration", &seconds.to_string(), "--report"])
-        .arg(work.join(&format!("{name}.json")))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(create_file(&work.join(&format!("{name}.log")))?);
-    Running::spawn(name, &mut command)
+    let seconds = seconds.to_string();
+    let mut args = vec!["--video", "none", "--audio", "none", "--duration", &seconds];
+    args.extend(extra.iter().map(String::as_str));
+    media_quality::start(cli, link, name, &args, work)
 }
 
 fn check(done: Finished, name: &str, work: &WorkDir) -> Result<Finished, BenchError> {

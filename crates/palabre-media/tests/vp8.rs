@@ -186,20 +186,6 @@ fn encoder_refuses_impossible_settings() {
 }
 
 #[test]
-fn codecs_can_move_to_another_thread() {
-    let mut encoder = Vp8Encoder::new(config(64, 48)).unwrap();
-    let mut decoder = Vp8Decoder::new().unwrap();
-    let frame = TestPattern::new(64, 48).frame(0);
-    let decoded = std::thread::spawn(move || {
-        let encoded = encoder.encode(&frame, 0, false).unwrap();
-        decoder.decode(&encoded[0].data).unwrap()
-    })
-    .join()
-    .unwrap();
-    assert_eq!(decoded.len(), 1);
-}
-
-#[test]
 fn a_still_slide_sharpens_frame_after_frame_in_screen_mode() {
     let config = Vp8Config { width: 640, height: 360, fps: 5, bitrate_kbps: 300 };
     let mut encoder = Vp8Encoder::for_screen(config).unwrap();
