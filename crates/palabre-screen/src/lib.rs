@@ -12,6 +12,7 @@ mod wayland;
 #[cfg(windows)]
 mod windows_gdi;
 mod thumbnail;
+#[cfg(not(windows))]
 mod x11;
 
 pub use thumbnail::{fit_within, THUMBNAIL_SIZE};
@@ -19,6 +20,7 @@ pub use thumbnail::{fit_within, THUMBNAIL_SIZE};
 pub use wayland::PortalScreen;
 #[cfg(windows)]
 pub use windows_gdi::GdiScreen;
+#[cfg(not(windows))]
 pub use x11::{X11Screen, X11Window};
 
 /// One captured picture: `width × height` pixels, 4 bytes each in B, G, R, A/unused order, rows packed.
@@ -99,7 +101,7 @@ pub fn open_screen(name: Option<&str>) -> Result<Box<dyn Screen>, ScreenError> {
 /// thumbnail: the desktop shows its own); on Windows the primary screen.
 pub fn sources(display: Option<&str>) -> Result<Vec<SourceInfo>, ScreenError> {
     #[cfg(windows)]
-    return Ok(vec![whole_screen_source(&mut GdiScreen::open(display)?, "screen:0")?]);
+    return Ok(vec![whole_screen_source(&mut GdiScreen::open(display)?, &SourceId::Screen(0).to_id())?]);
     #[cfg(target_os = "linux")]
     if display.is_none() && std::env::var_os("WAYLAND_DISPLAY").is_some() {
         let blank = BgraFrame { width: 0, height: 0, data: Vec::new() };
