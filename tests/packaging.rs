@@ -75,6 +75,25 @@ fn property(msi: &Path, name: &str) -> Option<String> {
     msi_table(msi, "Property").into_iter().find(|row| row[0] == name).map(|row| row[1].clone())
 }
 
+/// The MSI ships palabre.exe and WebView2Loader.dll only: the exe must need no MinGW runtime DLL (libstdc++,
+/// libgcc, winpthread), which a Windows machine does not have. OpenH264 is C++: its standard library is linked
+/// statically (packaging/build-all).
+#[test]
+#[ignore = "needs the Windows exe from packaging/build-all: scripts/test.sh runs it"]
+fn the_windows_exe_needs_only_windows_own_dlls_and_webview2_loader() {
+    let exe = std::env::current_exe().unwrap();
+    // target/debug/deps/packaging-HASH → target/
+    let target = exe.ancestors().nth(3).expect("target directory");
+    let palabre = target.join("x86_64-pc-windows-gnu/dist/palabre.exe");
+    let headers = run(Command::new("x86_64-w64-mingw32-objdump").arg("-p").arg(&palabre));
+    let dlls: Vec<String> =
+        headers.lines().filter_map(|line| line.trim().strip_prefix("DLL Name: ")).map(str::to_lowercase).collect();
+    assert!(dlls.contains(&"webview2loader.dll".to_string()), "{dlls:?}");
+    for runtime in ["libstdc++", "libgcc", "libwinpthread"] {
+        assert!(!dlls.iter().any(|dll| dll.starts_with(runtime)), "palabre.exe imports {runtime}: {dlls:?}");
+    }
+}
+
 #[test]
 #[ignore = "needs dist/ from packaging/build-all, and root: scripts/test.sh runs it"]
 fn msi_tables_hold_the_files_shortcut_link_handler_policies_and_upgrades() {
