@@ -121,8 +121,9 @@ impl Meeting {
 
     /// Leaves the meeting, if there is one: the others see us go at once.
     pub async fn leave(&self) {
-        let Some(active) = self.active.lock().await.take() else { return };
         let started = std::time::Instant::now();
+        let Some(active) = self.active.lock().await.take() else { return };
+        tracing::info!(room = %active.room, waited_ms = started.elapsed().as_millis(), "leaving the meeting");
         for task in active.tasks {
             task.abort();
             // Aborted tasks drop their handle on the call only once they have stopped.

@@ -147,6 +147,8 @@ impl Desktop {
 pub struct AppSession {
     base: String,
     agent: ureq::Agent,
+    /// The app's log on this desktop, whose end a failed wait shows.
+    log: PathBuf,
     _driver: Process,
 }
 
@@ -179,7 +181,8 @@ impl AppSession {
             .into_json()
             .expect("session JSON");
         let id = response["value"]["sessionId"].as_str().expect("a session id").to_string();
-        AppSession { base: format!("{root}/session/{id}"), agent, _driver: driver }
+        let log = desktop.home.join("data/fr.palabre.app/logs/palabre.log");
+        AppSession { base: format!("{root}/session/{id}"), agent, log, _driver: driver }
     }
 
     fn command(&self, method: &str, path: &str, body: Option<Value>) -> Value {
@@ -210,10 +213,16 @@ impl AppSession {
             }
             if started.elapsed() > limit {
                 let shown = self.script("return document.getElementById('screen')?.textContent");
-                panic!("waited {limit:?} for {css}; the window shows: {shown}");
+                panic!("waited {limit:?} for {css}; the window shows: {shown}\nthe end of the app's log:\n{}", self.log_tail());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_else(|e| format!("({}: {e})", self.log.display()));
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
     }
 
     pub fn click(&self, element: &Element) {
