@@ -80,7 +80,7 @@ fn property(msi: &Path, name: &str) -> Option<String> {
 /// statically (packaging/build-all).
 #[test]
 #[ignore = "needs the Windows exe from packaging/build-all: scripts/test.sh runs it"]
-fn the_windows_exe_needs_only_windows_own_dlls_and_webview2_loader() {
+fn the_windows_exe_needs_only_windows_own_dlls_and_webview2_loader_and_starts() {
     let exe = std::env::current_exe().unwrap();
     // target/debug/deps/packaging-HASH → target/
     let target = exe.ancestors().nth(3).expect("target directory");
@@ -92,6 +92,9 @@ fn the_windows_exe_needs_only_windows_own_dlls_and_webview2_loader() {
     for runtime in ["libstdc++", "libgcc", "libwinpthread"] {
         assert!(!dlls.iter().any(|dll| dll.starts_with(runtime)), "palabre.exe imports {runtime}: {dlls:?}");
     }
+    // And it starts: Wine has no MinGW runtime DLL either, so one missing fails here as on Windows.
+    let version = run(Command::new(repo().join("packaging/windows/wine/run")).arg(&palabre).arg("--version"));
+    assert!(version.starts_with("palabre "), "{version}");
 }
 
 #[test]

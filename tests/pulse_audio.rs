@@ -44,30 +44,31 @@ impl PulseAudio {
     /// Adds a null sink (a speaker that plays into nothing; `NAME.monitor` captures what it plays) at `rate`.
     /// Returns the module index, to unload it.
     pub fn null_sink(&self, name: &str, rate: u32) -> String {
-        let run = self.pactl(&[
-            "load-module",
+        self.load_module(
             "module-null-sink",
-            &format!("sink_name={name}"),
-            &format!("rate={rate}"),
-            &format!("sink_properties=device.description={name}"),
-        ]);
-        assert!(run.status.success(), "null sink {name}: {}", String::from_utf8_lossy(&run.stderr));
-        String::from_utf8_lossy(&run.stdout).trim().to_owned()
+            &[&format!("sink_name={name}"), &format!("rate={rate}"), &format!("sink_properties=device.description={name}")],
+        )
     }
 
     /// Copies what `source` captures into `sink` after `latency_ms`: a speaker heard by a microphone in the
     /// same room. Returns the module index.
     pub fn loopback(&self, source: &str, sink: &str, latency_ms: u32) -> String {
-        let run = self.pactl(&[
-            "load-module",
+        self.load_module(
             "module-loopback",
-            &format!("source={source}"),
-            &format!("sink={sink}"),
-            &format!("latency_msec={latency_ms}"),
-            "source_dont_move=true",
-            "sink_dont_move=true",
-        ]);
-        assert!(run.status.success(), "loopback {source} -> {sink}: {}", String::from_utf8_lossy(&run.stderr));
+            &[
+                &format!("source={source}"),
+                &format!("sink={sink}"),
+                &format!("latency_msec={latency_ms}"),
+                "source_dont_move=true",
+                "sink_dont_move=true",
+            ],
+        )
+    }
+
+    /// Loads `module` with `args`; returns its index, to unload it.
+    pub fn load_module(&self, module: &str, args: &[&str]) -> String {
+        let run = self.pactl(&[&["load-module", module], args].concat());
+        assert!(run.status.success(), "{module} {args:?}: {}", String::from_utf8_lossy(&run.stderr));
         String::from_utf8_lossy(&run.stdout).trim().to_owned()
     }
 

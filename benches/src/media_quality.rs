@@ -129,6 +129,11 @@ fn path(path: &Path) -> &str {
 
 /// Starts `palabre-cli join LINK --name NAME ARGS… --report WORK/NAME.json`, its log in `WORK/NAME.log`.
 pub(crate) fn start(binary: &Path, link: &str, name: &str, args: &[&str], work: &WorkDir) -> Result<Running, BenchError> {
+    Running::spawn(name, &mut participant(binary, link, name, args, work)?)
+}
+
+/// The command [`start`] runs, for a caller that adds to it.
+pub(crate) fn participant(binary: &Path, link: &str, name: &str, args: &[&str], work: &WorkDir) -> Result<Command, BenchError> {
     let mut command = Command::new(binary);
     command
         .args(["join", link, "--name", name])
@@ -139,7 +144,7 @@ pub(crate) fn start(binary: &Path, link: &str, name: &str, args: &[&str], work: 
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(create_file(&work.join(&format!("{name}.log")))?);
-    Running::spawn(name, &mut command)
+    Ok(command)
 }
 
 pub(crate) fn io_error<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> BenchError + 'a {

@@ -15,6 +15,7 @@ mod screen_share;
 mod server;
 mod table;
 mod two_party;
+mod voice_call;
 mod work_dir;
 
 use std::path::PathBuf;
@@ -44,6 +45,19 @@ enum Bench {
     /// One participant shares a 1920x1080 screen (Xvfb) at 5 and 15 fps, then a still slide and scrolling text
     /// from files: the sharer's CPU and the share's bitrate.
     ScreenShare(ScreenShareArgs),
+    /// Two participants talk with microphones and speakers (PulseAudio), voice processing on then off: the
+    /// mouth-to-ear delay and the CPU of each call.
+    VoiceCall(VoiceCallArgs),
+}
+
+#[derive(clap::Args)]
+struct VoiceCallArgs {
+    /// How long each of the two calls lasts.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(12..=3600))]
+    seconds: u64,
+    /// Where palabre-server and palabre-cli are.
+    #[arg(long, default_value = "target/release")]
+    bin_dir: PathBuf,
 }
 
 #[derive(clap::Args)]
@@ -137,6 +151,7 @@ fn main() -> ExitCode {
         Bench::DesktopApp(args) => desktop_app(args),
         Bench::CameraConversion(args) => camera_conversion(args),
         Bench::ScreenShare(args) => screen_share(args),
+        Bench::VoiceCall(args) => voice_call(args),
     }
 }
 
@@ -204,7 +219,7 @@ fn media_quality(args: MediaQualityArgs) -> ExitCode {
     println!("Encode/decode: this process, the same pictures, Palabre's {codec} settings (600 kbit/s, real time), one core.");
     println!("Speech: two seconds of the recording found in the looped sent speech by cross-correlation at 4 kHz;");
     println!("  SNR after scaling the sent speech to the received level (Opus at 32 kbit/s is not waveform-exact).");
-    println!("Not measured yet: audio delay (the file loops; needs a shared clock), CPU with audio processing (none yet).");
+    println!("Audio delay and the voice processing's CPU: palabre-bench voice-call.");
     ExitCode::SUCCESS
 }
 
@@ -235,6 +250,56 @@ fn screen_share(args: ScreenShareArgs) -> ExitCode {
     println!("Screen (Xvfb): X11 GetImage of the root window showing a page of text, converted and VP8-encoded in");
     println!("  screen-content mode. Files: the same page still, and scrolling 8 px per frame (no capture cost).");
     println!("kbit/s: the share's encoded bytes over the time it was shared (frames sent / fps), RTP overhead excluded.");
+    ExitCode::SUCCESS
+}
+
+fn voice_call(args: VoiceCallArgs) -> ExitCode {
+    report_panics_in_one_line("PulseAudio");
+    let settings = voice_call::Settings { seconds: args.seconds, bin_dir: args.bin_dir };
+    eprintln!("palabre-bench: two {} s calls with microphones and speakers, voice processing on then off…", settings.seconds);
+    let calls = match voice_call::run(&settings) {
+        Ok(calls) => calls,
+        Err(error) => {
+            eprintln!("palabre-bench: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_header(&format!("voice-call --seconds {} --bin-dir {}", settings.seconds, quote(&settings.bin_dir.to_string_lossy())));
+    println!(
+        "{:<18} {:>12} {:>10} {:>10} {:>10} {:>10} {:>8} {:>8}",
+        "voice processing", "CPU s B / A", "% core B", "delay ms", "min", "max", "found", "corr."
+    );
+    for call in &calls {
+        let percent = 100.0 * call.bob_cpu.as_secs_f64() / call.wall.as_secs_f64().max(f64::EPSILON);
+        let delays = &call.delays_ms;
+        let (median, min, max) = match delays.len() {
+            0 => (f64::NAN, f64::NAN, f64::NAN),
+            n => (delays[n / 2], delays[0], delays[n - 1]),
+        };
+        println!(
+            "{:<18} {:>5.2} {:>5.2} {:>10.1} {:>10.0} {:>10.0} {:>10.0} {:>4}/{:<3} {:>8.2}",
+            if call.processing { "on (default)" } else { "off" },
+            call.bob_cpu.as_secs_f64(),
+            call.alice_cpu.as_secs_f64(),
+            percent,
+            median,
+            min,
+            max,
+            delays.len(),
+            call.windows,
+            call.lowest_correlation
+        );
+    }
+    println!();
+    println!("Both participants use a microphone and a speaker of a PulseAudio server the bench starts, speech playing");
+    println!("  into each microphone for the whole call (espeak-ng, a sentence again and again), no camera.");
+    println!("CPU s: user + system of each palabre-cli over its whole life (join, talk, leave). Bob's devices are");
+    println!("  ordinary ones; Alice's microphone, a remap of the probe's monitor, hands her sound in small pieces,");
+    println!("  which costs her process more (see docs/BENCHMARKS.md). % core: Bob's, over the call's wall time.");
+    println!("delay ms: median mouth-to-ear delay, from the sound at Alice's microphone to the same sound out of Bob's");
+    println!("  speaker, device buffers included: 2 s stretches found by cross-correlation in one stereo recording");
+    println!("  holding both (left: Alice's microphone, right: Bob's speaker). found: stretches found (correlation");
+    println!("  over 0.5) of those with speech; corr.: the lowest correlation among those found.");
     ExitCode::SUCCESS
 }
 
