@@ -66,13 +66,15 @@ pub fn run(settings: &Settings) -> Result<Vec<VoiceCall>, BenchError> {
     speech_wav(&bob_speech, BOB);
     // Both talk for the whole call, each into their own microphone, so that each side's echo canceller has
     // the other's voice as its far end.
-    let _alice_talks = Talker::start(&pulse, "mouth", &alice_speech);
-    let _bob_talks = Talker::start(&pulse, "bob_mouth", &bob_speech);
+    let talkers = [Talker::start(&pulse, "mouth", &alice_speech), Talker::start(&pulse, "bob_mouth", &bob_speech)];
 
     let mut calls = Vec::new();
     for processing in [true, false] {
         calls.push(call(settings, &server_binary, &cli_binary, &pulse, processing, &work)?);
     }
+    // The talkers and the sound server live in the work directory: stopped before it goes.
+    drop(talkers);
+    drop(pulse);
     work.remove();
     Ok(calls)
 }
