@@ -5,7 +5,7 @@
 
 use palabre_core::{Link, LinkError, ModeratorAction, ParticipantId, Role};
 use palabre_policy::Policy;
-use palabre_rtc::{Call, CallError, ScreenOptions, ScreenSource};
+use palabre_rtc::{Call, CallError, ScreenOptions, ScreenSource, VoiceProcessing};
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, Runtime, State};
@@ -197,7 +197,7 @@ pub async fn join_meeting<R: Runtime>(
 ) -> Result<MeetingView, Problem> {
     // The pre-join checks hold the camera and microphone the call is about to open.
     checks.stop_all().await;
-    let devices = DeviceChoice { microphone, speaker };
+    let devices = DeviceChoice { microphone, speaker, voice: settings.get().voice };
     let text = match target {
         JoinTarget::Link { text } => text,
         JoinTarget::Hosted => {
@@ -396,6 +396,7 @@ pub fn save_settings(
     store: State<'_, SettingsStore>,
     name: Option<String>,
     language: Option<String>,
+    voice: Option<VoiceProcessing>,
 ) -> Result<Settings, Problem> {
     store
         .update(|settings| {
@@ -404,6 +405,9 @@ pub fn save_settings(
             }
             if let Some(language) = language {
                 settings.language = language;
+            }
+            if let Some(voice) = voice {
+                settings.voice = voice;
             }
         })
         .map_err(|error| Problem::new("settings-not-saved", error))

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use palabre_core::conference::Change;
 use palabre_core::{Link, ParticipantId};
-use palabre_rtc::{join_with, AudioSource, Call, CallEvent, CallOptions, MediaOptions, SpeakerChoice};
+use palabre_rtc::{join_with, AudioSource, Call, CallEvent, CallOptions, MediaOptions, SpeakerChoice, VoiceProcessing};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, Runtime};
@@ -37,10 +37,12 @@ pub struct JoinRequest {
     pub devices: DeviceChoice,
 }
 
-/// The microphone and speaker picked on the pre-join screen; `None` for the system's default.
+/// The microphone and speaker picked on the pre-join screen (`None` for the system's default), and the
+/// processing the microphone gets (a setting).
 pub struct DeviceChoice {
     pub microphone: Option<String>,
     pub speaker: Option<String>,
+    pub voice: VoiceProcessing,
 }
 
 /// Something that happened to someone, for the UI to announce in the user's language.
@@ -83,6 +85,15 @@ impl Meeting {
     ) -> Result<MeetingView, palabre_rtc::CallError> {
         self.leave().await;
         let room = request.link.room_label();
+        let voice = request.devices.voice;
+        // Support staff asking "why does it echo" need to know whether the agent switched the processing off.
+        tracing::info!(
+            %room,
+            echo_cancellation = voice.echo_cancellation,
+            noise_suppression = voice.noise_suppression,
+            auto_gain = voice.auto_gain,
+            "joining"
+        );
         let (audio, speaker) = sound_for(request.devices);
         let options = CallOptions {
             link: request.link,
@@ -93,7 +104,7 @@ impl Meeting {
             audio_muted: !request.microphone_on,
             video_muted: !request.camera_on,
         };
-        let (call, events) = join_with(options, MediaOptions { record_dir: None, speaker, ..MediaOptions::default() }).await?;
+        let (call, events) = join_with(options, MediaOptions { record_dir: None, speaker, voice, ..MediaOptions::default() }).await?;
         let call = Arc::new(call);
         let tasks = vec![
             tokio::spawn({

@@ -1,4 +1,4 @@
-//! What the app remembers between runs: the agent's name and language, kept as JSON in the platform's config
+//! What the app remembers between runs: the agent's name, language and voice processing, kept as JSON in the platform's config
 //! directory (`~/.config/fr.palabre.app/settings.json` on Linux, `%APPDATA%\fr.palabre.app` on Windows).
 //!
 //! Room links are not kept here: they carry access tokens.
@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use palabre_rtc::VoiceProcessing;
 use serde::{Deserialize, Serialize};
 
 use crate::recent_rooms::RecentRoom;
@@ -21,6 +22,10 @@ pub struct Settings {
     pub language: String,
     /// Most recent first; their links are in the keyring (`recent_rooms`).
     pub recent: Vec<RecentRoom>,
+    /// What the microphone gets in calls. All on unless the agent switched a part off (a headset that cancels
+    /// echo itself, a studio microphone): a setting rather than a per-call choice, because it follows the
+    /// equipment, not the meeting.
+    pub voice: VoiceProcessing,
 }
 
 /// The settings file, read once at start and written on every change.
@@ -103,8 +108,21 @@ mod tests {
     fn unknown_and_missing_fields_are_tolerated() {
         let dir = temp_dir("fields");
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(FILE), br#"{"name": "Paul", "theme": "dark"}"#).unwrap();
+        std::fs::write(dir.join(FILE), br#"{"name": "Paul", "theme": "dark", "voice": {"auto_gain": false}}"#).unwrap();
         let settings = SettingsStore::open(&dir).get();
         assert_eq!((settings.name.as_str(), settings.language.as_str(), settings.recent.len()), ("Paul", "", 0));
+        // A file from before the voice setting, or with a part of it, keeps the rest of the processing on.
+        assert_eq!(settings.voice, VoiceProcessing { auto_gain: false, ..VoiceProcessing::default() });
+    }
+
+    #[test]
+    fn voice_processing_is_on_until_switched_off_and_stays_off() {
+        let dir = temp_dir("voice");
+        let store = SettingsStore::open(&dir);
+        assert_eq!(store.get().voice, VoiceProcessing::default());
+        assert!(store.get().voice.echo_cancellation && store.get().voice.noise_suppression && store.get().voice.auto_gain);
+        let headset = VoiceProcessing { echo_cancellation: false, ..VoiceProcessing::default() };
+        store.update(|s| s.voice = headset).unwrap();
+        assert_eq!(SettingsStore::open(&dir).get().voice, headset);
     }
 }

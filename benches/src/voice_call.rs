@@ -16,10 +16,10 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use palabre_e2e::media_check::{best_match, speech_wav};
-use palabre_e2e::pulse_audio::PulseAudio;
+use palabre_e2e::pulse_audio::{read_raw_samples, PulseAudio};
 
 use crate::error::BenchError;
-use crate::media_quality::{io_error, participant};
+use crate::media_quality::participant;
 use crate::process::Running;
 use crate::server::Server;
 use crate::two_party::binary;
@@ -144,7 +144,7 @@ fn call(
         cpu.push(done.cpu);
     }
     server.stop()?;
-    let (delays_ms, windows, lowest_correlation) = delays(&probe)?;
+    let (delays_ms, windows, lowest_correlation) = delays(&probe);
     Ok(VoiceCall { processing, alice_cpu: cpu[0], bob_cpu: cpu[1], wall: started.elapsed(), delays_ms, windows, lowest_correlation })
 }
 
@@ -159,9 +159,8 @@ fn record_stereo(pulse: &PulseAudio, raw: &Path) -> Result<Child, BenchError> {
 }
 
 /// Stretches of Alice's mouth (left) found in Bob's speaker (right) up to [`SEARCH`] later: each one's delay.
-fn delays(probe: &Path) -> Result<(Vec<f64>, usize, f64), BenchError> {
-    let bytes = std::fs::read(probe).map_err(io_error("cannot read", probe))?;
-    let samples: Vec<i16> = bytes.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])).collect();
+fn delays(probe: &Path) -> (Vec<f64>, usize, f64) {
+    let samples = read_raw_samples(probe);
     let (mouth, ear): (Vec<i16>, Vec<i16>) = samples.chunks_exact(2).map(|frame| (frame[0], frame[1])).unzip();
     let (mut delays, mut windows, mut lowest) = (Vec::new(), 0, 1.0f64);
     let mut at = 0;
@@ -180,7 +179,7 @@ fn delays(probe: &Path) -> Result<(Vec<f64>, usize, f64), BenchError> {
     }
     delays.sort_by(f64::total_cmp);
     let lowest = if delays.is_empty() { 0.0 } else { lowest };
-    Ok((delays, windows, lowest))
+    (delays, windows, lowest)
 }
 
 fn rms(samples: &[i16]) -> f64 {

@@ -10,7 +10,7 @@ import { onMeetingEvent, onMeetingView, onMicLevel, onOpenedLink, type OpenedLin
 import { CallScreen } from "./screens/call";
 import { HomeScreen } from "./screens/home";
 import { type JoinChoice, PrejoinScreen } from "./screens/prejoin";
-import type { Announcement, JoinTarget, LinkSummary, Problem, Settings } from "./types";
+import { type Announcement, type JoinTarget, type LinkSummary, type Problem, type Settings, VOICE_PROCESSING_ON, type VoiceProcessing } from "./types";
 import { problemView, t, type Ui } from "./ui";
 import { VideoTiles } from "./video-tiles";
 import { readFrame } from "./video-wire";
@@ -23,6 +23,7 @@ interface Screen {
 
 const ui: Ui = { language: systemLanguage() };
 let rememberedName = "";
+let rememberedVoice: VoiceProcessing = VOICE_PROCESSING_ON;
 const video = new VideoTiles();
 const announcer = new Announcer(document.getElementById("announce-polite")!, document.getElementById("announce-urgent")!);
 const main = document.getElementById("screen")!;
@@ -80,7 +81,12 @@ async function home(problem?: Problem) {
 }
 
 function prepare(target: JoinTarget, room: string, _summary: LinkSummary | null) {
-  show(new PrejoinScreen(ui, target, room, rememberedName, { join, back: () => void home(), startPreview, stopPreview }));
+  const rememberVoice = (voice: VoiceProcessing) => {
+    rememberedVoice = voice;
+    remember({ voice });
+  };
+  const actions = { join, back: () => void home(), rememberVoice, startPreview, stopPreview };
+  show(new PrejoinScreen(ui, target, room, rememberedName, rememberedVoice, actions));
 }
 
 function drawVideo(buffer: ArrayBuffer) {
@@ -213,11 +219,12 @@ async function start() {
   try {
     const settings = await shell.settings();
     rememberedName = settings.name;
+    rememberedVoice = settings.voice;
     if (isLanguage(settings.language)) {
       ui.language = settings.language;
     }
   } catch {
-    // First run, or settings unreadable: the system's language and an empty name.
+    // First run, or settings unreadable: the system's language, an empty name, all the voice processing.
   }
   render();
   await onMeetingView((view) => call?.update(view));

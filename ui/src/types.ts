@@ -117,7 +117,17 @@ export interface Settings {
   language: string;
   /** Most recent first. Their links stay in the system's keyring. */
   recent: RecentRoom[];
+  voice: VoiceProcessing;
 }
+
+/** What the microphone gets in calls (palabre-media's `VoiceProcessing`); all on unless switched off. */
+export interface VoiceProcessing {
+  echo_cancellation: boolean;
+  noise_suppression: boolean;
+  auto_gain: boolean;
+}
+
+export const VOICE_PROCESSING_ON: VoiceProcessing = { echo_cancellation: true, noise_suppression: true, auto_gain: true };
 
 export interface RecentRoom {
   id: string;

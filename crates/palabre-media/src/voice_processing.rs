@@ -8,8 +8,10 @@ use sonora::{AudioProcessing, Config, StreamConfig};
 
 use crate::frame::{AudioFrame, FRAME_SAMPLES, SAMPLE_RATE};
 
-/// Which processing the microphone gets. All on by default: what a call in a real room needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which processing the microphone gets. All on by default: what a call in a real room needs. A part left out of
+/// a saved setting is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct VoiceProcessing {
     pub echo_cancellation: bool,
     pub noise_suppression: bool,

@@ -1,8 +1,9 @@
-// Pre-join: who you are and how you enter (camera, microphone, speaker, each checked here), then join.
+// Pre-join: who you are and how you enter (camera, microphone, speaker, each checked here, and the microphone's
+// processing), then join.
 
 import { h } from "../dom";
 import { shell } from "../ipc";
-import type { Device, Devices, JoinTarget, MicLevel, Problem } from "../types";
+import type { Device, Devices, JoinTarget, MicLevel, Problem, VoiceProcessing } from "../types";
 import { problemView, t, type Ui } from "../ui";
 
 /** The meter's scale: below -60 dBFS is silence to the ear, 0 is the loudest a microphone gives. */
@@ -21,6 +22,8 @@ export interface JoinChoice {
 export interface PrejoinActions {
   join(choice: JoinChoice): Promise<Problem | null>;
   back(): void;
+  /** Keeps the processing chosen for the microphone: it is a setting, used by this call and the next ones. */
+  rememberVoice(voice: VoiceProcessing): void;
   /** Draws our camera, as the others will see it, into `canvas`. */
   startPreview(canvas: HTMLCanvasElement): Promise<void>;
   stopPreview(): Promise<void>;
@@ -58,6 +61,7 @@ export class PrejoinScreen {
     private target: JoinTarget,
     private room: string,
     rememberedName: string,
+    private voice: VoiceProcessing,
     private actions: PrejoinActions,
   ) {
     this.name = rememberedName;
@@ -223,6 +227,7 @@ export class PrejoinScreen {
       this.cameraNote,
       toggle("microphone-on", t(ui, "prejoin.microphone"), this.microphoneOn, (on) => (this.microphoneOn = on)),
       this.devicesBox,
+      this.voiceSection(toggle),
       h(
         "div",
         { className: "buttons" },
@@ -244,6 +249,25 @@ export class PrejoinScreen {
       status.append(...problemView(ui, this.problem, t(ui, "prejoin.failed")));
     }
     this.element.replaceChildren(h("h2", { id: "prejoin-title" }, t(ui, "prejoin.title", { room: this.room })), form, status);
+  }
+
+  /** The microphone's processing, each part a checkbox; a change is saved at once. */
+  private voiceSection(toggle: (id: string, label: string, checked: boolean, set: (on: boolean) => void) => HTMLElement) {
+    const ui = this.ui;
+    const part = (id: string, label: string, key: keyof VoiceProcessing) =>
+      toggle(id, t(ui, label), this.voice[key], (on) => {
+        this.voice = { ...this.voice, [key]: on };
+        this.actions.rememberVoice(this.voice);
+      });
+    return h(
+      "fieldset",
+      { className: "voice", "aria-describedby": "voice-hint" },
+      h("legend", {}, t(ui, "prejoin.voice")),
+      h("p", { id: "voice-hint", className: "hint" }, t(ui, "prejoin.voiceHint")),
+      part("echo-cancellation", "prejoin.echoCancellation", "echo_cancellation"),
+      part("noise-suppression", "prejoin.noiseSuppression", "noise_suppression"),
+      part("auto-gain", "prejoin.autoGain", "auto_gain"),
+    );
   }
 
   private async join() {
