@@ -14,6 +14,7 @@ packages=(
   janus                               # Janus gateway, for the Janus VideoRoom tests (tests start their own)
   chromium                            # the browser guest in the Janus tests (tests/browser)
   xvfb webkit2gtk-driver dbus gnome-keyring  # the desktop app's tests: a screen, WebDriver, a session bus, a keyring
+  gstreamer1.0-plugins-bad gstreamer1.0-libav  # the app's window decodes H.264 through GStreamer (the .deb recommends them)
   libasound2-dev                      # cpal's ALSA backend (palabre-devices) links libasound
   pulseaudio pulseaudio-utils         # audio-device tests: a PulseAudio daemon per test, null sinks, paplay/parec
   espeak-ng                           # speech for the audio tests (played into a microphone, found in recordings)

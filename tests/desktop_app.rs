@@ -291,7 +291,7 @@ fn a_bad_link_a_lost_room_and_a_server_gone_are_explained_and_nothing_typed_is_l
 
 /// Sound for real, under a PulseAudio server of the test's own: the pre-join meter moves when someone speaks into
 /// the chosen microphone; the agent switches the voice processing off (a headset that does it already); in the
-/// call, the peer records what was said, untouched, and the app plays the peer's tone.
+/// call, the peer (sending H.264 video) records what was said, untouched, and the app plays the peer's tone.
 #[test]
 fn an_agent_checks_the_microphone_then_is_heard_and_hears_the_other() {
     let dir = temp_dir("desktop-sound");
@@ -305,7 +305,8 @@ fn an_agent_checks_the_microphone_then_is_heard_and_hears_the_other() {
     let peer = join(
         &server.host_link,
         PEER_NAME,
-        &["--size", "320x180", "--duration", "30", "--audio", "tone", "--record", recordings.to_str().unwrap()],
+        // H.264 from this peer: the app's WebCodecs path draws it as well as VP8 (the other tests' peers).
+        &["--size", "320x180", "--duration", "30", "--audio", "tone", "--video-codec", "h264", "--record", recordings.to_str().unwrap()],
     );
 
     let mut desktop = Desktop::start(&dir.join("home"));
@@ -349,6 +350,8 @@ fn an_agent_checks_the_microphone_then_is_heard_and_hears_the_other() {
     let mut listening = pulse.record_raw("agent_headset.monitor", &headset);
     enter(&app);
     wait_for_video(&app);
+    let codecs = app.script("return [...document.querySelectorAll('#tiles .tile')].map(t => `${t.dataset.stream}:${t.querySelector('canvas').dataset.codec}`).sort().join(' ')");
+    assert!(codecs.as_str().is_some_and(|c| c.contains(":h264") && c.contains("self:vp8")), "the peer's H.264 and our VP8 drawn: {codecs}");
     pulse.play("agent_mic_feed", &speech);
     pulse.play("agent_mic_feed", &speech);
     let _ = listening.kill();
@@ -363,16 +366,13 @@ fn an_agent_checks_the_microphone_then_is_heard_and_hears_the_other() {
     let recorded = wav_at_48k(&recordings.join(format!("{APP_NAME}.wav")));
     let spoken = wav_at_48k(&speech);
     let found = heard(&spoken, &recorded);
-    // The bar for "unrelated": the same speech played backwards, with the same spectrum and loudness.
-    let backwards: Vec<i16> = spoken.iter().rev().copied().collect();
-    let unrelated = heard(&backwards, &recorded);
-    eprintln!("the agent's speech in the peer's recording: {found:.2?} (backwards: {unrelated:.2?})");
+    eprintln!("the agent's speech in the peer's recording: {found:.2?}");
     // With the voice processing on, noise suppression and gain control reshape the waveform: its pieces matched
     // 0.64 (twice, 2026-12-03), against 0.92–0.95 switched off, where only Opus stands between the two. So the bar
     // also shows that the switch reached the call.
     assert!(
-        found.pieces > 0.8 && found.pieces > 1.5 * unrelated.pieces,
-        "the peer's recording holds the agent's untouched speech ({found:.2?}, backwards {unrelated:.2?})"
+        found.recognisable() && found.pieces > 0.8,
+        "the peer's recording holds the agent's untouched speech ({found:.2?})"
     );
     // The peer's tone (440 Hz) comes out of the headset: count its cycles in the loudest second.
     let samples = read_raw_samples(&headset);

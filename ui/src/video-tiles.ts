@@ -1,14 +1,19 @@
-// Draws each participant's video: one WebCodecs VP8 decoder per stream, painting into that stream's canvas.
+// Draws each participant's video: one WebCodecs decoder per stream (VP8 or H.264, as the stream is sent),
+// painting into that stream's canvas.
 //
 // WebCodecs decodes in WebKit's media stack at a fraction of the cost of drawing raw pictures (see
 // shared/ENVIRONMENT.md). Decoders are created only after `VideoDecoder.isConfigSupported` says yes: creating one
-// first crashed WebKit's web process here.
+// first crashed WebKit's web process here. VP8 decodes with any WebKitGTK; H.264 needs GStreamer's libav or
+// bad plugins on Linux (the .deb recommends them), and comes with the system's webview on Windows and macOS.
 
-import type { WireFrame } from "./video-wire";
+import type { Codec, WireFrame } from "./video-wire";
 
-const CODEC = "vp8";
+/** WebCodecs' names. H.264: Constrained Baseline level 3.1, what Palabre and browsers send in calls (a decoder
+ * takes any lower profile and level too); no `description`, so frames are read as Annex B. */
+const CODEC_STRINGS: Record<Codec, string> = { vp8: "vp8", h264: "avc1.42e01f" };
 
 interface Stream {
+  codec: Codec;
   decoder: VideoDecoder;
   canvas: HTMLCanvasElement | null;
   // A delta frame needs the frames before it: after a start or an error, wait for a keyframe.
@@ -21,19 +26,22 @@ export type Support = "unknown" | "yes" | "no";
 export class VideoTiles {
   private streams = new Map<string, Stream>();
   private canvases = new Map<string, HTMLCanvasElement>();
+  /** Which codecs this webview decodes; asked once, by `probe`. */
+  private decodes: Record<Codec, boolean> = { vp8: false, h264: false };
+  /** Streams that arrive in a codec this webview cannot decode, and that codec: the tile says so. */
+  private undrawable = new Map<string, Codec>();
+  /** Whether the webview decodes VP8, the codec of our own preview: without it, the tiles show names only. */
   support: Support = "unknown";
 
-  /** Asks WebKit once whether it decodes VP8; without it the tiles show names only. */
+  /** Asks WebKit once which codecs it decodes. */
   async probe(): Promise<Support> {
     if (this.support !== "unknown") {
       return this.support;
     }
-    try {
-      const result = typeof VideoDecoder === "undefined" ? null : await VideoDecoder.isConfigSupported({ codec: CODEC });
-      this.support = result?.supported ? "yes" : "no";
-    } catch {
-      this.support = "no";
+    for (const codec of Object.keys(CODEC_STRINGS) as Codec[]) {
+      this.decodes[codec] = await supported(CODEC_STRINGS[codec]);
     }
+    this.support = this.decodes.vp8 ? "yes" : "no";
     return this.support;
   }
 
@@ -50,16 +58,28 @@ export class VideoTiles {
     return this.streams.get(stream)?.framesDrawn ?? 0;
   }
 
+  /** The codec `stream` comes in when this webview cannot draw it; null when it can (or nothing came yet). */
+  undrawableCodec(stream: string): Codec | null {
+    return this.undrawable.get(stream) ?? null;
+  }
+
   push(frame: WireFrame) {
     if (this.support !== "yes") {
       return;
     }
-    const stream = this.streams.get(frame.stream) ?? this.open(frame.stream);
-    if (stream.waitingForKeyframe && !frame.keyframe) {
+    if (!this.decodes[frame.codec]) {
+      this.undrawable.set(frame.stream, frame.codec);
       return;
     }
-    if (stream.decoder.state === "closed") {
-      this.streams.delete(frame.stream);
+    this.undrawable.delete(frame.stream);
+    let stream = this.streams.get(frame.stream);
+    if (stream && (stream.decoder.state === "closed" || stream.codec !== frame.codec)) {
+      // Closed after an error, or the sender changed codec: the next keyframe starts a new decoder.
+      this.close(frame.stream);
+      stream = undefined;
+    }
+    stream ??= this.open(frame.stream, frame.codec);
+    if (stream.waitingForKeyframe && !frame.keyframe) {
       return;
     }
     stream.waitingForKeyframe = false;
@@ -70,19 +90,26 @@ export class VideoTiles {
 
   /** Forgets streams of people who left, and all of them when the call ends. */
   retain(streams: Set<string>) {
-    for (const [id, stream] of this.streams) {
+    for (const id of new Set([...this.streams.keys(), ...this.undrawable.keys()])) {
       if (!streams.has(id)) {
-        if (stream.decoder.state !== "closed") {
-          stream.decoder.close();
-        }
-        this.streams.delete(id);
+        this.close(id);
         this.canvases.delete(id);
+        this.undrawable.delete(id);
       }
     }
   }
 
-  private open(id: string): Stream {
+  private close(id: string) {
+    const stream = this.streams.get(id);
+    if (stream && stream.decoder.state !== "closed") {
+      stream.decoder.close();
+    }
+    this.streams.delete(id);
+  }
+
+  private open(id: string, codec: Codec): Stream {
     const stream: Stream = {
+      codec,
       canvas: this.canvases.get(id) ?? null,
       waitingForKeyframe: true,
       framesDrawn: 0,
@@ -91,15 +118,21 @@ export class VideoTiles {
           draw(stream, picture);
           picture.close();
         },
-        error: () => {
-          // The decoder is closed after an error: the next keyframe starts a new one.
-          this.streams.delete(id);
-        },
+        // The decoder is closed after an error; `push` opens a new one.
+        error: () => undefined,
       }),
     };
-    stream.decoder.configure({ codec: CODEC, optimizeForLatency: true });
+    stream.decoder.configure({ codec: CODEC_STRINGS[codec], optimizeForLatency: true });
     this.streams.set(id, stream);
     return stream;
+  }
+}
+
+async function supported(codec: string): Promise<boolean> {
+  try {
+    return typeof VideoDecoder !== "undefined" && ((await VideoDecoder.isConfigSupported({ codec })).supported ?? false);
+  } catch {
+    return false;
   }
 }
 
@@ -114,5 +147,7 @@ function draw(stream: Stream, picture: VideoFrame) {
   }
   canvas.getContext("2d")?.drawImage(picture, 0, 0);
   stream.framesDrawn += 1;
+  // For whoever looks at the page (tests, support with the web inspector): what was drawn, and from what.
   canvas.dataset.frames = String(stream.framesDrawn);
+  canvas.dataset.codec = stream.codec;
 }

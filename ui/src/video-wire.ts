@@ -3,11 +3,15 @@
 export const HEADER_LEN = 18;
 const WIRE_VERSION = 1;
 
+/** The codecs the shell sends (H.264 as Annex B: start codes, parameter sets in the keyframes). */
+export type Codec = "vp8" | "h264";
+
 export interface WireFrame {
   // "self" for our own camera, the participant's id as a string for theirs (ids are u64: beyond a JS number's exact
   // range), and "screen:" and the id for a participant's screen share.
   stream: string;
   keyframe: boolean;
+  codec: Codec;
   timestampUs: number;
   data: Uint8Array;
 }
@@ -26,6 +30,7 @@ export function readFrame(buffer: ArrayBuffer): WireFrame | null {
   return {
     stream: (flags & 2) !== 0 ? "self" : (flags & 4) !== 0 ? screenStream(id) : id,
     keyframe: (flags & 1) !== 0,
+    codec: (flags & 8) !== 0 ? "h264" : "vp8",
     timestampUs: Number(view.getBigUint64(10, true)),
     data: new Uint8Array(buffer, HEADER_LEN),
   };

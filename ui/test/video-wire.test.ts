@@ -10,6 +10,7 @@ describe("readFrame", () => {
     const frame = readFrame(new Uint8Array(REMOTE_KEYFRAME).buffer)!;
     expect(frame.stream).toBe("258");
     expect(frame.keyframe).toBe(true);
+    expect(frame.codec).toBe("vp8");
     expect(frame.timestampUs).toBe(0x0a0b);
     expect([...frame.data]).toEqual([0xaa, 0xbb]);
   });
@@ -26,6 +27,15 @@ describe("readFrame", () => {
     const bytes = new Uint8Array(REMOTE_KEYFRAME);
     bytes[1] = 4 | 1;
     const frame = readFrame(bytes.buffer)!;
+    expect(frame.stream).toBe("screen:258");
+    expect(frame.keyframe).toBe(true);
+  });
+
+  it("tells H.264 from VP8", () => {
+    const bytes = new Uint8Array(REMOTE_KEYFRAME);
+    bytes[1] = 8 | 4 | 1;
+    const frame = readFrame(bytes.buffer)!;
+    expect(frame.codec).toBe("h264");
     expect(frame.stream).toBe("screen:258");
     expect(frame.keyframe).toBe(true);
   });

@@ -337,10 +337,7 @@ async fn send_video(
         for encoded in encoder.encode(&frame, pts_ms, force_keyframe)? {
             state.bytes_sent.fetch_add(encoded.data.len() as u64, Ordering::Relaxed);
             let data = Bytes::from(encoded.data);
-            // The renderers decode VP8 only (see video_feed).
-            if codec == VideoCodec::Vp8 {
-                feed.publish(VideoOrigin::Local, data.clone());
-            }
+            feed.publish(VideoOrigin::Local, codec, data.clone());
             let Some(track) = &track else { continue };
             let sample = Sample { data, duration: frame_duration, ..Default::default() };
             if track.write_sample(&sample).await.is_err() {

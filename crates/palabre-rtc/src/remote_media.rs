@@ -129,14 +129,11 @@ impl VideoReceiver<'_> {
                     // A gap: the next frames reference a picture we do not have.
                     request_keyframe();
                 }
-                // The renderers decode VP8 only (see video_feed).
-                if codec == VideoCodec::Vp8 {
-                    let origin = match kind {
-                        VideoKind::Camera => VideoOrigin::Remote(owner),
-                        VideoKind::Screen => VideoOrigin::Screen(owner),
-                    };
-                    feed.publish(origin, sample.data.clone());
-                }
+                let origin = match kind {
+                    VideoKind::Camera => VideoOrigin::Remote(owner),
+                    VideoKind::Screen => VideoOrigin::Screen(owner),
+                };
+                feed.publish(origin, codec, sample.data.clone());
                 match decoder.decode(&sample.data) {
                     Ok(decoded) => {
                         waiting_for_keyframe = false;

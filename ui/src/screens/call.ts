@@ -11,7 +11,7 @@ import { commandFor, type Command, SHORTCUTS } from "../shortcuts";
 import type { MeetingAction, MeetingView, Person, Problem, ShareSource } from "../types";
 import { t, type Ui } from "../ui";
 import type { VideoTiles } from "../video-tiles";
-import { screenStream } from "../video-wire";
+import { type Codec, screenStream } from "../video-wire";
 
 export interface CallActions {
   leave(): void;
@@ -153,7 +153,9 @@ export class CallScreen {
       tile.classList.toggle("speaking", person.speaking);
       // Our own camera floats over the others while we present, so that we still see ourselves.
       tile.classList.toggle("pip", stream === "self" && person.sharing_screen);
-      tile.querySelector("figcaption")!.textContent = this.describe(person);
+      const undrawable = this.video.undrawableCodec(stream);
+      tile.classList.toggle("undrawable", undrawable !== null);
+      tile.querySelector("figcaption")!.textContent = this.describe(person, undrawable);
     }
     this.tiles.style.setProperty("--columns", String(gridColumns(people.length)));
   }
@@ -179,7 +181,11 @@ export class CallScreen {
       }
     }
     if (share !== null) {
-      const caption = t(this.ui, "call.stage", { name: share.name });
+      const undrawable = this.video.undrawableCodec(stream);
+      const caption = [
+        t(this.ui, "call.stage", { name: share.name }),
+        ...(undrawable ? [t(this.ui, "call.videoUndrawable", { codec: codecName(undrawable) })] : []),
+      ].join(" — ");
       this.stage.querySelector("figcaption")!.textContent = caption;
       this.stageCanvas.setAttribute("aria-label", caption);
     }
@@ -204,7 +210,9 @@ export class CallScreen {
   }
 
   /** A person in words: name (and "you"), role, microphone, camera, hand. */
-  private describe(person: Person): string {
+  /** Who is in a tile and in what state, for sight and for screen readers; `undrawable`: the codec of a video
+   * that arrives but that this computer cannot show. */
+  private describe(person: Person, undrawable: Codec | null = null): string {
     const ui = this.ui;
     const name = person.id === this.me()?.id ? t(ui, "call.you", { name: person.name }) : person.name;
     const states = [
@@ -213,6 +221,7 @@ export class CallScreen {
       !person.camera_on && t(ui, "call.cameraOff"),
       person.hand_position !== undefined && t(ui, "call.hand", { position: person.hand_position }),
       person.sharing_screen && t(ui, "call.sharingScreen"),
+      person.camera_on && undrawable && t(ui, "call.videoUndrawable", { codec: codecName(undrawable) }),
     ].filter(Boolean);
     return `${name} — ${states.join(", ")}`;
   }
@@ -457,6 +466,10 @@ export class CallScreen {
 }
 
 /** A source in words: what it is and its title; on Wayland, the desktop's own dialog, which chooses. */
+function codecName(codec: Codec): string {
+  return codec === "h264" ? "H.264" : "VP8";
+}
+
 function sourceLabel(ui: Ui, source: ShareSource): string {
   if (source.id === "portal") {
     return t(ui, "call.picker.portal");
