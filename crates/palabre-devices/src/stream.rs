@@ -54,7 +54,7 @@ pub fn open_microphone(
     let direction = Direction::Input;
     let (device, described) = find(direction, id)?;
     let supported = device.default_input_config().map_err(|e| unusable(direction, &described, e))?;
-    let config = stream_config(&supported, PERIOD_MS);
+    let config = stream_config(&supported);
     let mut capture = CaptureFrames::new(config.sample_rate, config.channels).map_err(|e| unusable(direction, &described, e))?;
     let on_problem = problem_reporter(direction, &described, on_problem);
     let stream = match supported.sample_format() {
@@ -88,7 +88,7 @@ pub fn open_speaker(
     let direction = Direction::Output;
     let (device, described) = find(direction, id)?;
     let supported = device.default_output_config().map_err(|e| unusable(direction, &described, e))?;
-    let config = stream_config(&supported, PERIOD_MS);
+    let config = stream_config(&supported);
     let mut feed = PlaybackFeed::new(config.sample_rate, config.channels).map_err(|e| unusable(direction, &described, e))?;
     let on_problem = problem_reporter(direction, &described, on_problem);
     let stream = match supported.sample_format() {
@@ -120,13 +120,13 @@ pub fn open_speaker(
 /// word by as much. It cannot be much smaller either: cpal's PulseAudio host sizes the server's buffer from it
 /// (one period for a capture stream, two for playback), so the period is also how long our process may be kept
 /// off the CPU before sound is lost. With 10 ms, a loaded machine (a webview drawing video, or a virtual machine
-/// whose host takes its CPU away) lost pieces of speech in every call of the tests, in both directions; 20 ms
+/// whose host takes its CPU away) lost pieces of speech in most test calls, in both directions; 20 ms
 /// is one Opus frame, so capture delivers whole frames no later than before, and playback holds 20 ms more.
 const PERIOD_MS: u32 = 20;
 
-/// The device's own rate and channels, with a period of `period_ms` where the device lets us choose.
-fn stream_config(supported: &cpal::SupportedStreamConfig, period_ms: u32) -> StreamConfig {
-    let period = (supported.sample_rate() * period_ms / 1000).max(1);
+/// The device's own rate and channels, with a period of [`PERIOD_MS`] where the device lets us choose.
+fn stream_config(supported: &cpal::SupportedStreamConfig) -> StreamConfig {
+    let period = (supported.sample_rate() * PERIOD_MS / 1000).max(1);
     let buffer_size = match supported.buffer_size() {
         cpal::SupportedBufferSize::Range { min, max } if (*min..=*max).contains(&period) => cpal::BufferSize::Fixed(period),
         _ => cpal::BufferSize::Default,
