@@ -193,11 +193,12 @@ pub async fn join_meeting<R: Runtime>(
     microphone_on: bool,
     microphone: Option<String>,
     speaker: Option<String>,
+    voice: VoiceProcessing,
     video: Channel,
 ) -> Result<MeetingView, Problem> {
     // The pre-join checks hold the camera and microphone the call is about to open.
     checks.stop_all().await;
-    let devices = DeviceChoice { microphone, speaker, voice: settings.get().voice };
+    let devices = DeviceChoice { microphone, speaker, voice };
     let text = match target {
         JoinTarget::Link { text } => text,
         JoinTarget::Hosted => {

@@ -209,9 +209,8 @@ export class CallScreen {
     return person.id === this.me()?.id ? "self" : String(person.id);
   }
 
-  /** A person in words: name (and "you"), role, microphone, camera, hand. */
-  /** Who is in a tile and in what state, for sight and for screen readers; `undrawable`: the codec of a video
-   * that arrives but that this computer cannot show. */
+  /** A person in words: name (and "you"), role, microphone, camera, hand, and `undrawable`: the codec of a
+   * video that arrives but that this computer cannot show. */
   private describe(person: Person, undrawable: Codec | null = null): string {
     const ui = this.ui;
     const name = person.id === this.me()?.id ? t(ui, "call.you", { name: person.name }) : person.name;
@@ -465,11 +464,11 @@ export class CallScreen {
   }
 }
 
-/** A source in words: what it is and its title; on Wayland, the desktop's own dialog, which chooses. */
 function codecName(codec: Codec): string {
   return codec === "h264" ? "H.264" : "VP8";
 }
 
+/** A source in words: what it is and its title; on Wayland, the desktop's own dialog, which chooses. */
 function sourceLabel(ui: Ui, source: ShareSource): string {
   if (source.id === "portal") {
     return t(ui, "call.picker.portal");

@@ -17,6 +17,9 @@ export interface JoinChoice {
   /** Device ids; null for the system's default. */
   microphone: string | null;
   speaker: string | null;
+  /** The microphone's processing, also kept as a setting; sent with the join so that a change made just
+   * before entering cannot lose a race with its saving. */
+  voice: VoiceProcessing;
 }
 
 export interface PrejoinActions {
@@ -289,6 +292,7 @@ export class PrejoinScreen {
       microphoneOn: this.microphoneOn,
       microphone: this.microphone,
       speaker: this.speaker,
+      voice: this.voice,
     };
     this.problem = await this.actions.join(choice);
     this.joining = false;
