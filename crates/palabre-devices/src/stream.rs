@@ -147,7 +147,15 @@ fn find(direction: Direction, id: Option<&str>) -> Result<(cpal::Device, DeviceI
         Some(text) => {
             let not_found = || DeviceError::NotFound { kind: direction.kind(), id: text.to_owned() };
             let parsed = DeviceId::from_str(text).map_err(|_| not_found())?;
-            let host = if parsed.host() == host.id() { host } else { cpal::host_from_id(parsed.host()).map_err(|_| not_found())? };
+            let host = if parsed.host() == host.id() {
+                host
+            } else if cpal::available_hosts().contains(&parsed.host()) {
+                // The default host is another one when this one did not answer in time (cpal gives PulseAudio
+                // 2 s to greet it, which a machine under heavy load can miss): that is not a missing device.
+                cpal::host_from_id(parsed.host()).map_err(|e| DeviceError::Listing(e.to_string()))?
+            } else {
+                return Err(not_found());
+            };
             let device = host.device_by_id(&parsed).ok_or_else(not_found)?;
             let fits = match direction {
                 Direction::Input => device.supports_input(),
