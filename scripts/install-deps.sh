@@ -19,6 +19,7 @@ packages=(
   pulseaudio pulseaudio-utils         # audio-device tests: a PulseAudio daemon per test, null sinks, paplay/parec
   espeak-ng                           # speech for the audio tests (played into a microphone, found in recordings)
   imagemagick                         # screen-sharing tests: `display -window root` draws the picture that is shared
+  iproute2                            # the thin-uplink test: a network namespace, a veth pair and a `tbf` rate limit
 )
 # The browser guest's driver runs on Node.js (18 or newer); Debian's is used where none is installed.
 command -v node >/dev/null || packages+=(nodejs npm)

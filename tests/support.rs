@@ -41,8 +41,13 @@ impl Server {
 
     /// With more `palabre-server` flags, such as `--lobby`.
     pub fn start_with(room: &str, data_dir: &Path, flags: &[&str]) -> Server {
+        Server::start_on("127.0.0.1:0", room, data_dir, flags)
+    }
+
+    /// Listening on `listen` (an address and port, port 0 for any free one) rather than loopback.
+    pub fn start_on(listen: &str, room: &str, data_dir: &Path, flags: &[&str]) -> Server {
         let mut child = Command::new(binary("palabre-server"))
-            .args(["--listen", "127.0.0.1:0", "--room", room, "--data-dir"])
+            .args(["--listen", listen, "--room", room, "--data-dir"])
             .arg(data_dir)
             .args(flags)
             .stdout(Stdio::piped())

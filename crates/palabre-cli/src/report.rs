@@ -108,6 +108,9 @@ pub struct SentReport {
     /// Our screen shares: frames and bytes (not in `video_frames` and `bytes`).
     pub screen_frames: u64,
     pub screen_bytes: u64,
+    /// The camera video's bitrate target when the call ended, in kbit/s: below the starting 600 when the
+    /// receivers reported loss (None without video).
+    pub video_target_kbps: Option<u32>,
 }
 
 /// Everyone seen during the call, including those who left, in order of arrival.
@@ -203,7 +206,8 @@ impl Report {
         self.errors.extend(stats.errors);
         let (video_frames, audio_frames, bytes) = call.sent();
         let (screen_frames, screen_bytes) = call.screen_sent();
-        self.sent = SentReport { video_frames, audio_frames, bytes, screen_frames, screen_bytes };
+        let video_target_kbps = call.video_target_kbps();
+        self.sent = SentReport { video_frames, audio_frames, bytes, screen_frames, screen_bytes, video_target_kbps };
         self.round_trip_ms = call.round_trip_ms().await;
         self.duration_ms = self.ms(Instant::now());
         call.conference(|conference| {

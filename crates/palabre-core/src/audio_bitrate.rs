@@ -5,6 +5,8 @@
 //! leaves room for the in-band FEC that the planned loss makes Opus spend; a clean link climbs back slowly, so one
 //! good report after a bad spell does not undo the cut. Pure: reports in, settings out, no clock.
 
+use crate::loss::loss_percent;
+
 /// What the Opus encoder should be set to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AudioBitrate {
@@ -50,16 +52,16 @@ impl AudioBitratePolicy {
 
     /// Takes one receiver report's `fraction_lost` (0–255, in 256ths) and returns the new settings.
     pub fn on_receiver_report(&mut self, fraction_lost: u8) -> AudioBitrate {
-        let loss_percent = ((u32::from(fraction_lost) * 100).div_ceil(256)) as u8;
+        let loss = loss_percent(fraction_lost).min(100) as u8;
         let bitrate = self.current.bitrate_bps;
-        let bitrate_bps = if loss_percent >= CUT_AT_LOSS_PERCENT {
+        let bitrate_bps = if loss >= CUT_AT_LOSS_PERCENT {
             (bitrate * CUT_KEEPS_PERCENT / 100).max(MIN_BITRATE_BPS)
-        } else if loss_percent < CLIMB_BELOW_LOSS_PERCENT {
+        } else if loss < CLIMB_BELOW_LOSS_PERCENT {
             (bitrate + CLIMB_STEP_BPS).min(MAX_BITRATE_BPS)
         } else {
             bitrate
         };
-        let expected_loss_percent = loss_percent.clamp(MIN_PLANNED_LOSS_PERCENT, MAX_PLANNED_LOSS_PERCENT);
+        let expected_loss_percent = loss.clamp(MIN_PLANNED_LOSS_PERCENT, MAX_PLANNED_LOSS_PERCENT);
         self.current = AudioBitrate { bitrate_bps, expected_loss_percent };
         self.current
     }

@@ -10,12 +10,14 @@ pub mod chat_text;
 pub mod conference;
 pub mod hand_queue;
 pub mod link;
+pub mod loss;
 pub mod message;
 pub mod names;
 pub mod participant;
 pub mod permissions;
 pub mod screen_share;
 pub mod signal;
+pub mod video_bitrate;
 pub mod vote;
 
 #[cfg(test)]
@@ -29,4 +31,5 @@ pub use link::{EmbeddedLink, Fingerprint, JanusLink, Link, LinkError};
 pub use message::{AppMessage, Envelope, WireError};
 pub use participant::{ParticipantId, ParticipantInfo, Role};
 pub use permissions::Permission;
+pub use video_bitrate::VideoBitratePolicy;
 pub use vote::{Answer, Proxy, Vote, VoteError};

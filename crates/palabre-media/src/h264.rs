@@ -9,6 +9,7 @@ use openh264::encoder::{
 };
 use openh264::formats::{YUVSlices, YUVSource};
 use openh264::{OpenH264API, Timestamp};
+use openh264_sys2::{SBitrateInfo, ENCODER_OPTION_BITRATE, SPATIAL_LAYER_ALL};
 
 use crate::error::CodecError;
 use crate::frame::VideoFrame;
@@ -84,6 +85,20 @@ impl VideoEncoder for H264Encoder {
             FrameType::Skip | FrameType::Invalid => return Ok(Vec::new()),
         };
         Ok(vec![EncodedFrame { data: stream.to_vec(), keyframe }])
+    }
+
+    fn set_bitrate(&mut self, kbps: u32) -> Result<(), CodecError> {
+        let bps = kbps.saturating_mul(1000).min(i32::MAX as u32) as i32;
+        let mut target = SBitrateInfo { iLayer: SPATIAL_LAYER_ALL, iBitrate: bps };
+        // SAFETY: the encoder is initialised (by `Encoder::with_api_config`); ENCODER_OPTION_BITRATE reads one
+        // `SBitrateInfo` during the call. The target stays within the maximum set at creation, since the
+        // engine never climbs past the bitrate it started with.
+        let status = unsafe { self.encoder.raw_api().set_option(ENCODER_OPTION_BITRATE, (&raw mut target).cast()) };
+        if status == 0 {
+            Ok(())
+        } else {
+            Err(CodecError::OpenH264(format!("setting the bitrate to {kbps} kbit/s failed with status {status}")))
+        }
     }
 }
 

@@ -80,6 +80,9 @@ pub trait VideoEncoder: Send {
     /// Encodes `frame`, shown at `pts_ms` milliseconds on the caller's clock (increasing from call to call).
     /// `force_keyframe` answers a receiver's request (PLI/FIR) for a picture it can decode alone.
     fn encode(&mut self, frame: &VideoFrame, pts_ms: i64, force_keyframe: bool) -> Result<Vec<EncodedFrame>, CodecError>;
+
+    /// Aims the following frames at `kbps`, without a keyframe: the engine follows the link with it.
+    fn set_bitrate(&mut self, kbps: u32) -> Result<(), CodecError>;
 }
 
 /// A decoder for one incoming video stream.

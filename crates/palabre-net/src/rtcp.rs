@@ -22,6 +22,10 @@ pub fn asks_for_keyframe(packets: &[Box<dyn Packet + Send + Sync>]) -> bool {
 
 /// The worst fraction lost (RFC 3550 §6.4.1, in 256ths) that receiver or sender reports in `packets` give for
 /// the stream `media_ssrc`, if any of them speaks of it.
+///
+/// A block whose highest sequence number is 0 has received nothing and says nothing: it is the placeholder that
+/// rides in front of a keyframe request ([`request_keyframe`], and other SFUs do the same). Read as "no loss", a
+/// receiver that asks for keyframes often would pull the bitrate up on a link that is losing packets.
 pub fn fraction_lost(packets: &[Box<dyn Packet + Send + Sync>], media_ssrc: u32) -> Option<u8> {
     let reports = packets.iter().flat_map(|p| {
         let p = p.as_any();
@@ -29,7 +33,10 @@ pub fn fraction_lost(packets: &[Box<dyn Packet + Send + Sync>], media_ssrc: u32)
         let sender = p.downcast_ref::<SenderReport>().map(|r| r.reports.as_slice());
         receiver.or(sender).unwrap_or_default()
     });
-    reports.filter(|report| report.ssrc == media_ssrc).map(|report| report.fraction_lost).max()
+    reports
+        .filter(|report| report.ssrc == media_ssrc && report.last_sequence_number != 0)
+        .map(|report| report.fraction_lost)
+        .max()
 }
 
 /// The SSRC we send receiver feedback as (what libwebrtc's receive-only streams use).
@@ -77,7 +84,7 @@ mod tests {
 
     #[test]
     fn the_worst_loss_reported_for_our_stream_is_read_and_other_streams_ignored() {
-        let block = |ssrc, fraction_lost| ReceptionReport { ssrc, fraction_lost, ..Default::default() };
+        let block = |ssrc, fraction_lost| ReceptionReport { ssrc, fraction_lost, last_sequence_number: 70_000, ..Default::default() };
         let packets: [Box<dyn Packet + Send + Sync>; 3] = [
             Box::new(ReceiverReport { ssrc: 9, reports: vec![block(1234, 12), block(5678, 200)], ..Default::default() }),
             Box::new(SenderReport { ssrc: 9, reports: vec![block(1234, 30)], ..Default::default() }),
@@ -86,5 +93,10 @@ mod tests {
         assert_eq!(fraction_lost(&packets, 1234), Some(30));
         assert_eq!(fraction_lost(&packets, 42), None);
         assert_eq!(fraction_lost(&packets[2..], 1234), None);
+    }
+
+    #[test]
+    fn the_empty_report_in_front_of_a_keyframe_request_says_nothing_about_loss() {
+        assert_eq!(fraction_lost(&keyframe_request(1234), 1234), None);
     }
 }

@@ -30,6 +30,8 @@ pub struct LocalTracks {
     /// The latest fraction of our audio packets lost (in 256ths), as the other end's RTCP reports say; the audio
     /// encoder's bitrate follows it (`palabre_core::AudioBitratePolicy`).
     pub audio_loss: Arc<watch::Sender<Option<u8>>>,
+    /// The same for our camera video, whose bitrate follows it (`palabre_core::VideoBitratePolicy`).
+    pub video_loss: Arc<watch::Sender<Option<u8>>>,
 }
 
 /// Asks the sender of a remote video track for a keyframe (after loss, or a decoder error).

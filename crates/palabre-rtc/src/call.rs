@@ -280,6 +280,12 @@ impl Call {
         )
     }
 
+    /// What our camera video's encoder aims at now, in kbit/s (lowered while the receivers report loss); None
+    /// before it starts or without video.
+    pub fn video_target_kbps(&self) -> Option<u32> {
+        Some(self.local.video_target_kbps.load(Ordering::Relaxed)).filter(|&kbps| kbps > 0)
+    }
+
     pub async fn round_trip_ms(&self) -> Option<f64> {
         self.room.round_trip_ms().await
     }

@@ -44,13 +44,14 @@ impl Connections {
         let publish = negotiate::new_peer_connection(&options).await?;
         let subscribe = negotiate::new_peer_connection(&options).await?;
         if let Some(track) = &local.audio {
-            // Loss reports on the audio stream drive the audio bitrate; the video bitrate does not adapt yet.
-            let feedback = SendFeedback { keyframe_requested: local.keyframe_requested.clone(), audio_loss: Some(local.audio_loss.clone()) };
+            // Loss reports on each stream drive its own bitrate: each may cross a different bottleneck (an SFU
+            // forwards them separately) and audio must not wait for video to back off.
+            let feedback = SendFeedback { keyframe_requested: local.keyframe_requested.clone(), loss: Some(local.audio_loss.clone()) };
             add_send_track(&publish, track.clone(), None, feedback).await?;
         }
         if let Some(track) = &local.video {
             // Our codecs in our order; the track follows whichever the answer keeps.
-            let feedback = SendFeedback { keyframe_requested: local.keyframe_requested.clone(), audio_loss: None };
+            let feedback = SendFeedback { keyframe_requested: local.keyframe_requested.clone(), loss: Some(local.video_loss.clone()) };
             add_send_track(&publish, track.clone(), Some(track.codec_preferences()), feedback).await?;
         }
         let data_channel = publish.create_data_channel(APP_CHANNEL_LABEL, None).await?;
@@ -89,11 +90,11 @@ impl Connections {
     }
 }
 
-/// Where a sent track's RTCP goes: keyframe requests raise `keyframe_requested`; for audio, the loss the
-/// receiver reports goes to `audio_loss`.
+/// Where a sent track's RTCP goes: keyframe requests raise `keyframe_requested`; the loss the receiver reports
+/// goes to `loss`, when the track's bitrate follows it.
 pub(crate) struct SendFeedback {
     pub keyframe_requested: Arc<AtomicBool>,
-    pub audio_loss: Option<Arc<watch::Sender<Option<u8>>>>,
+    pub loss: Option<Arc<watch::Sender<Option<u8>>>>,
 }
 
 /// Adds `track` to `publish`, send-only, offering `codec_preferences` in that order when given (else every
@@ -109,7 +110,7 @@ pub(crate) async fn add_send_track(
     if let Some(codecs) = codec_preferences {
         transceiver.set_codec_preferences(codecs).await?;
     }
-    watch_sender_rtcp(transceiver.sender().await, feedback.keyframe_requested, feedback.audio_loss);
+    watch_sender_rtcp(transceiver.sender().await, feedback.keyframe_requested, feedback.loss);
     Ok(())
 }
 

@@ -115,7 +115,7 @@ impl RoomConnection for EmbeddedRoom {
         track: Arc<TrackLocalStaticRTP>,
         keyframe_requested: Arc<AtomicBool>,
     ) -> Result<(), CallError> {
-        let feedback = SendFeedback { keyframe_requested, audio_loss: None };
+        let feedback = SendFeedback { keyframe_requested, loss: None };
         add_send_track(&self.connections.publish, track, None, feedback).await?;
         // The server answers on the signalling socket; `read_signals` applies the answer.
         let offer = negotiate::offer(&self.connections.publish).await?;

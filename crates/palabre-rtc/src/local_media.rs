@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ use palabre_media::{
     AudioClip, AudioFrame, MediaFileError, OpusEncoder, TestPattern, Tone, VideoCodec, VideoFrame, VoiceProcessor,
     Vp8Config, Y4mHeader, Y4mReader, FRAME_MS,
 };
-use palabre_core::AudioBitratePolicy;
+use palabre_core::{AudioBitratePolicy, VideoBitratePolicy};
 use palabre_net::rtcp::{asks_for_keyframe, fraction_lost};
 use palabre_devices::{open_camera, open_microphone, Camera, DeviceError, Microphone};
 use tokio::sync::{mpsc, watch};
@@ -203,7 +203,8 @@ fn file_error(path: &Path, error: MediaFileError) -> CallError {
     MediaError::File { path: path.display().to_string(), reason: error.to_string() }.into()
 }
 
-/// The video bitrate; it does not adapt to the link yet (audio does: see `send_audio`).
+/// The most our camera video spends: what a call starts at, and climbs back to when the link is clean (the
+/// receivers' loss reports lower it meanwhile, see `send_video`).
 const VIDEO_BITRATE_KBPS: u32 = 600;
 
 /// Shared between the call and its source tasks.
@@ -215,6 +216,8 @@ pub struct LocalState {
     /// 20 ms frames encoded and sent, counting those a silence let DTX leave out (the receivers fill them in).
     pub audio_frames_sent: AtomicU64,
     pub bytes_sent: AtomicU64,
+    /// What the video encoder aims at now, in kbit/s; 0 before it starts.
+    pub video_target_kbps: AtomicU32,
 }
 
 /// Makes the tracks the sources will feed, video preferring `video_codec`.
@@ -239,6 +242,7 @@ pub fn local_tracks_for(video: &VideoSource, audio: &AudioSource, video_codec: V
         video: (*video != VideoSource::None).then(|| Arc::new(NegotiatedVideoTrack::new(&[video_codec], "video", "palabre"))),
         keyframe_requested: Arc::new(AtomicBool::new(false)),
         audio_loss: Arc::new(watch::channel(None).0),
+        video_loss: Arc::new(watch::channel(None).0),
     }
 }
 
@@ -251,8 +255,8 @@ pub fn start_sources(
 ) -> Vec<JoinHandle<Result<(), CallError>>> {
     let mut tasks = Vec::new();
     if let (Some(track), Some((input, config))) = (&tracks.video, sources.video) {
-        let keyframe_requested = tracks.keyframe_requested.clone();
-        tasks.push(tokio::spawn(send_video(Some(track.clone()), input, config, keyframe_requested, state.clone(), feed)));
+        let feedback = VideoFeedback { keyframe_requested: tracks.keyframe_requested.clone(), loss: tracks.video_loss.subscribe() };
+        tasks.push(tokio::spawn(send_video(Some(track.clone()), input, config, feedback, state.clone(), feed)));
     }
     if let (Some(track), Some(input)) = (&tracks.audio, sources.audio) {
         tasks.push(tokio::spawn(send_audio(track.clone(), input, tracks.audio_loss.subscribe(), state)));
@@ -270,7 +274,9 @@ pub(crate) fn start_preview(
     let Some((input, config)) = open_sources(video, &AudioSource::None, None, problems)?.video else {
         return Ok(None);
     };
-    Ok(Some(tokio::spawn(send_video(None, input, config, Arc::default(), Arc::default(), feed))))
+    // Nobody receives a preview: no keyframe requests, no loss.
+    let feedback = VideoFeedback { keyframe_requested: Arc::default(), loss: watch::channel(None).1 };
+    Ok(Some(tokio::spawn(send_video(None, input, config, feedback, Arc::default(), feed))))
 }
 
 /// Reads a sender's RTCP: keyframe requests raise `flag`, and the loss reported on its stream goes to `loss`
@@ -293,18 +299,23 @@ pub fn watch_sender_rtcp(sender: Arc<RTCRtpSender>, flag: Arc<AtomicBool>, loss:
 }
 
 /// Paces, encodes and hands out our video: to the renderers of `feed`, and to `track` when there is a call, in
-/// the codec the track negotiated (VP8 without a call, what the renderers decode).
+/// the codec the track negotiated (VP8 without a call, what the renderers decode), at the bitrate the receivers'
+/// loss reports allow (at most `config`'s).
 async fn send_video(
     track: Option<Arc<NegotiatedVideoTrack>>,
     mut input: VideoInput,
     config: Vp8Config,
-    keyframe_requested: Arc<AtomicBool>,
+    feedback: VideoFeedback,
     state: Arc<LocalState>,
     feed: VideoFeed,
 ) -> Result<(), CallError> {
+    let VideoFeedback { keyframe_requested, mut loss } = feedback;
+    let mut bitrate = VideoBitratePolicy::new(config.bitrate_kbps);
+    let at_current_bitrate = |bitrate: &VideoBitratePolicy| Vp8Config { bitrate_kbps: bitrate.current_kbps(), ..config };
+    state.video_target_kbps.store(bitrate.current_kbps(), Ordering::Relaxed);
     let negotiated = || track.as_ref().map_or(VideoCodec::Vp8, |track| track.codec());
     let mut codec = negotiated();
-    let mut encoder = codec.encoder(config)?;
+    let mut encoder = codec.encoder(at_current_bitrate(&bitrate))?;
     let frame_duration = Duration::from_secs(1) / config.fps.max(1);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -331,7 +342,18 @@ async fn send_video(
         if negotiated() != codec {
             // Bound to another codec than we started with: a new encoder, whose first frame is a keyframe.
             codec = negotiated();
-            encoder = codec.encoder(config)?;
+            encoder = codec.encoder(at_current_bitrate(&bitrate))?;
+        }
+        if loss.has_changed().unwrap_or(false) {
+            if let Some(fraction) = *loss.borrow_and_update() {
+                let before = bitrate.current_kbps();
+                let kbps = bitrate.on_receiver_report(fraction);
+                if kbps != before {
+                    tracing::debug!(fraction, kbps, "video bitrate follows the loss reported");
+                    encoder.set_bitrate(kbps)?;
+                    state.video_target_kbps.store(kbps, Ordering::Relaxed);
+                }
+            }
         }
         let force_keyframe = keyframe_requested.swap(false, Ordering::Relaxed);
         for encoded in encoder.encode(&frame, pts_ms, force_keyframe)? {
@@ -347,6 +369,14 @@ async fn send_video(
         }
     }
     Ok(())
+}
+
+/// What the receivers of our video tell its encoder.
+struct VideoFeedback {
+    /// Raised when a receiver asks for a keyframe.
+    keyframe_requested: Arc<AtomicBool>,
+    /// The latest fraction of our video packets lost, in 256ths.
+    loss: watch::Receiver<Option<u8>>,
 }
 
 /// Paces, encodes and sends our audio, at the bitrate `loss` reports (the other end's receiver reports) call for.

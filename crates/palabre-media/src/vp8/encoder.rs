@@ -6,7 +6,7 @@ use std::ptr;
 
 use vpx_sys::{
     vp8e_enc_control_id, vpx_codec_cx_pkt_kind, vpx_codec_enc_cfg_t, vpx_codec_enc_config_default,
-    vpx_codec_enc_init_ver, vpx_codec_encode, vpx_codec_get_cx_data, vpx_codec_vp8_cx,
+    vpx_codec_enc_config_set, vpx_codec_enc_init_ver, vpx_codec_encode, vpx_codec_get_cx_data, vpx_codec_vp8_cx,
     vpx_enc_frame_flags_t, vpx_kf_mode, vpx_rc_mode, VPX_DL_REALTIME, VPX_EFLAG_FORCE_KF,
     VPX_ENCODER_ABI_VERSION, VPX_ERROR_RESILIENT_DEFAULT, VPX_FRAME_IS_KEY,
 };
@@ -37,10 +37,13 @@ const MAX_KEYFRAME_SIZE_PERCENT: c_int = 600;
 /// over the target is the better trade.
 const MAX_QUANTIZER: u32 = 56;
 
+/// libvpx's own worst quantiser.
+const LIBVPX_MAX_QUANTIZER: u32 = 63;
+
 /// A share's worst quantiser: libvpx's own limit. A page of dense text at 1920x1080 overshoots any sensible
 /// rate even at 56, and every byte over the target is a burst the link and the receiver must absorb; blurred
 /// glyphs for a frame or two are the better trade, since unchanged blocks sharpen again at the next frames.
-const SCREEN_MAX_QUANTIZER: u32 = 63;
+const SCREEN_MAX_QUANTIZER: u32 = LIBVPX_MAX_QUANTIZER;
 
 /// libvpx's screen-content mode 1: on, without the frame dropping of mode 2 (callers expect one output per input).
 const SCREEN_CONTENT_MODE: c_int = 1;
@@ -49,7 +52,18 @@ const SCREEN_CONTENT_MODE: c_int = 1;
 pub struct Vp8Encoder {
     context: VpxContext,
     config: VideoConfig,
+    /// What libvpx was configured with, kept to change the bitrate (libvpx takes a whole configuration).
+    settings: Settings,
+    /// The worst quantiser chosen at creation, for when the bitrate is back at its start.
+    max_quantizer: u32,
 }
+
+/// An encoder configuration that may move between threads with its encoder.
+struct Settings(vpx_codec_enc_cfg_t);
+
+// SAFETY: the only pointers in the configuration are the two-pass statistics buffers, which one-pass real-time
+// encoding leaves null; nothing else refers to thread-local data.
+unsafe impl Send for Settings {}
 
 impl Vp8Encoder {
     pub fn new(config: VideoConfig) -> Result<Self, CodecError> {
@@ -81,7 +95,7 @@ impl Vp8Encoder {
             vp8e_enc_control_id::VP8E_SET_MAX_INTRA_BITRATE_PCT as u32,
             MAX_KEYFRAME_SIZE_PERCENT,
         )?;
-        Ok(Self { context, config })
+        Ok(Self { context, config, max_quantizer: settings.rc_max_quantizer, settings: Settings(settings) })
     }
 
     /// An encoder for a shared screen: libvpx's screen-content mode (text and flat areas kept sharp, unchanged
@@ -164,6 +178,18 @@ impl Vp8Encoder {
 impl VideoEncoder for Vp8Encoder {
     fn encode(&mut self, frame: &VideoFrame, pts_ms: i64, force_keyframe: bool) -> Result<Vec<EncodedFrame>, CodecError> {
         Vp8Encoder::encode(self, frame, pts_ms, force_keyframe)
+    }
+
+    fn set_bitrate(&mut self, kbps: u32) -> Result<(), CodecError> {
+        let settings = &mut self.settings.0;
+        settings.rc_target_bitrate = kbps;
+        // Below the bitrate it started at, the link is what limits the stream, and every byte over the target is
+        // lost on the way: fitting the link matters more than the detail `MAX_QUANTIZER` keeps.
+        settings.rc_max_quantizer = if kbps < self.config.bitrate_kbps { LIBVPX_MAX_QUANTIZER } else { self.max_quantizer };
+        // SAFETY: the context is initialised and `settings` is the complete configuration it was made with;
+        // libvpx copies it during the call.
+        let status = unsafe { vpx_codec_enc_config_set(self.context.as_mut_ptr(), &self.settings.0) };
+        self.context.check("vpx_codec_enc_config_set", status)
     }
 }
 
