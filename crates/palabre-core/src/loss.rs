@@ -6,6 +6,12 @@ pub fn loss_percent(fraction_lost: u8) -> u32 {
     (u32::from(fraction_lost) * 100).div_ceil(256)
 }
 
+/// `percent` of packets lost, as a report's `fraction_lost`: what the policies' tests feed them.
+#[cfg(test)]
+pub(crate) fn fraction_for_percent(percent: u32) -> u8 {
+    (percent * 256 / 100).min(255) as u8
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,11 +57,7 @@ impl VideoBitratePolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// `percent` of packets lost, as a receiver report's fraction in 256ths.
-    fn lost(percent: u32) -> u8 {
-        (percent * 256 / 100).min(255) as u8
-    }
+    use crate::loss::fraction_for_percent as lost;
 
     #[test]
     fn a_clean_link_keeps_the_starting_bitrate() {
