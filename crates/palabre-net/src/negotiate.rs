@@ -5,7 +5,6 @@
 //! protocol on the signalling channel.
 
 use std::sync::Arc;
-
 use std::time::Duration;
 
 use webrtc::api::interceptor_registry::{configure_rtcp_reports, configure_twcc_receiver_only};

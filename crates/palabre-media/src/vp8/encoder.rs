@@ -186,8 +186,8 @@ impl VideoEncoder for Vp8Encoder {
         // Below the bitrate it started at, the link is what limits the stream, and every byte over the target is
         // lost on the way: fitting the link matters more than the detail `MAX_QUANTIZER` keeps.
         settings.rc_max_quantizer = if kbps < self.config.bitrate_kbps { LIBVPX_MAX_QUANTIZER } else { self.max_quantizer };
-        // SAFETY: the context is initialised and `settings` is the complete configuration it was made with;
-        // libvpx copies it during the call.
+        // SAFETY: the context is initialised and `settings` is the complete configuration it was made with, new
+        // target and quantiser aside; libvpx copies it during the call.
         let status = unsafe { vpx_codec_enc_config_set(self.context.as_mut_ptr(), &self.settings.0) };
         self.context.check("vpx_codec_enc_config_set", status)
     }
