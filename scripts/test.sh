@@ -17,6 +17,8 @@ command -v tauri-driver >/dev/null || [ -x "${CARGO_HOME:-$HOME/.cargo}/bin/taur
 cargo build --workspace --bins --locked
 # Calls are real-time: one test at a time, so that two calls never compete for the two cores.
 cargo test --workspace --locked --no-fail-fast -- --test-threads=1
+# A call over a thin uplink made of a network namespace and a rate limit: needs root, as CI has.
+cargo test -p palabre-e2e --test thin_uplink --locked -- --ignored
 # The installers: packaging/build-all installs its tools and writes the MSI and the .deb into dist/; then they are
 # checked as IT uses them (tables, a silent install under Wine, dpkg -i here).
 packaging/build-all

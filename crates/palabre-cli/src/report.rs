@@ -108,7 +108,7 @@ pub struct SentReport {
     /// Our screen shares: frames and bytes (not in `video_frames` and `bytes`).
     pub screen_frames: u64,
     pub screen_bytes: u64,
-    /// The camera video's bitrate target when the call ended, in kbit/s: below the starting 600 when the
+    /// The camera video's bitrate target when the call ended, in kbit/s: below the starting bitrate when the
     /// receivers reported loss (None without video).
     pub video_target_kbps: Option<u32>,
 }

@@ -52,7 +52,7 @@ impl AudioBitratePolicy {
 
     /// Takes one receiver report's `fraction_lost` (0–255, in 256ths) and returns the new settings.
     pub fn on_receiver_report(&mut self, fraction_lost: u8) -> AudioBitrate {
-        let loss = loss_percent(fraction_lost).min(100) as u8;
+        let loss = loss_percent(fraction_lost) as u8;
         let bitrate = self.current.bitrate_bps;
         let bitrate_bps = if loss >= CUT_AT_LOSS_PERCENT {
             (bitrate * CUT_KEEPS_PERCENT / 100).max(MIN_BITRATE_BPS)

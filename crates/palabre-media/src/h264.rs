@@ -25,6 +25,10 @@ const MAX_DIMENSION: u32 = 3840;
 pub struct H264Encoder {
     encoder: Encoder,
     config: VideoConfig,
+    /// A bitrate asked for before the first frame: the `openh264` crate sets OpenH264 up at the first frame
+    /// (from the picture's size), and an encoder not set up refuses options.
+    pending_kbps: Option<u32>,
+    set_up: bool,
 }
 
 impl H264Encoder {
@@ -49,7 +53,7 @@ impl H264Encoder {
             // One thread: a participant's machine runs an encoder and several decoders at once.
             .num_threads(1);
         let encoder = Encoder::with_api_config(OpenH264API::from_source(), settings).map_err(openh264_error)?;
-        Ok(Self { encoder, config })
+        Ok(Self { encoder, config, pending_kbps: None, set_up: false })
     }
 }
 
@@ -79,20 +83,37 @@ impl VideoEncoder for H264Encoder {
         );
         let timestamp = Timestamp::from_millis(pts_ms.max(0) as u64);
         let stream = self.encoder.encode_at(&source, timestamp).map_err(openh264_error)?;
-        let keyframe = match stream.frame_type() {
-            FrameType::IDR | FrameType::I => true,
-            FrameType::P | FrameType::IPMixed => false,
-            FrameType::Skip | FrameType::Invalid => return Ok(Vec::new()),
+        let encoded = match stream.frame_type() {
+            FrameType::IDR | FrameType::I => vec![EncodedFrame { data: stream.to_vec(), keyframe: true }],
+            FrameType::P | FrameType::IPMixed => vec![EncodedFrame { data: stream.to_vec(), keyframe: false }],
+            FrameType::Skip | FrameType::Invalid => Vec::new(),
         };
-        Ok(vec![EncodedFrame { data: stream.to_vec(), keyframe }])
+        self.set_up = true;
+        if let Some(kbps) = self.pending_kbps.take() {
+            self.apply_bitrate(kbps)?;
+        }
+        Ok(encoded)
     }
 
     fn set_bitrate(&mut self, kbps: u32) -> Result<(), CodecError> {
+        if self.set_up {
+            self.apply_bitrate(kbps)
+        } else {
+            self.pending_kbps = Some(kbps);
+            Ok(())
+        }
+    }
+}
+
+impl H264Encoder {
+    /// Sets OpenH264's target, at most the bitrate the encoder was made with: the `openh264` crate makes that the
+    /// layer's maximum, and OpenH264 refuses a target above it.
+    fn apply_bitrate(&mut self, kbps: u32) -> Result<(), CodecError> {
+        let kbps = kbps.min(self.config.bitrate_kbps);
         let bps = kbps.saturating_mul(1000).min(i32::MAX as u32) as i32;
         let mut target = SBitrateInfo { iLayer: SPATIAL_LAYER_ALL, iBitrate: bps };
-        // SAFETY: the encoder is initialised (by `Encoder::with_api_config`); ENCODER_OPTION_BITRATE reads one
-        // `SBitrateInfo` during the call. The target stays within the maximum set at creation, since the
-        // engine never climbs past the bitrate it started with.
+        // SAFETY: OpenH264 is set up (a frame was encoded); ENCODER_OPTION_BITRATE reads one `SBitrateInfo`
+        // during the call, and checks the target against the layer's maximum itself.
         let status = unsafe { self.encoder.raw_api().set_option(ENCODER_OPTION_BITRATE, (&raw mut target).cast()) };
         if status == 0 {
             Ok(())

@@ -51,8 +51,9 @@ pub async fn new_peer_connection(options: &PeerOptions) -> Result<Arc<RTCPeerCon
 const NACK_INTERVAL: Duration = Duration::from_millis(100);
 /// How many of the latest video packets a receiver asks about: 2^(6 + this), so 64 (the smallest it takes).
 const NACK_WINDOW_LOG2_MINUS_6: u8 = 0;
-/// How many of its latest video packets a sender can send again: 2^this, so 16, a third of a second of video
-/// at a thin link's rate, about what a receiver waits for a late packet before it shows the frame without.
+/// How many of its latest video packets a sender can send again: 2^this, so 16: 0.2–0.5 s of video at 600 down
+/// to 250 kbit/s (packets of about 1,100 bytes), about what a receiver waits for a late packet. It applies to the
+/// embedded server's forwarding too; its cost is in docs/ARCHITECTURE.md ("Bitrates on a thin link").
 const RESEND_WINDOW_LOG2: u8 = 4;
 
 /// webrtc-rs' standard interceptors (NACK, RTCP reports, TWCC), with NACK bounded.

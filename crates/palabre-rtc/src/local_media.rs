@@ -311,11 +311,13 @@ async fn send_video(
 ) -> Result<(), CallError> {
     let VideoFeedback { keyframe_requested, mut loss } = feedback;
     let mut bitrate = VideoBitratePolicy::new(config.bitrate_kbps);
-    let at_current_bitrate = |bitrate: &VideoBitratePolicy| Vp8Config { bitrate_kbps: bitrate.current_kbps(), ..config };
     state.video_target_kbps.store(bitrate.current_kbps(), Ordering::Relaxed);
     let negotiated = || track.as_ref().map_or(VideoCodec::Vp8, |track| track.codec());
     let mut codec = negotiated();
-    let mut encoder = codec.encoder(at_current_bitrate(&bitrate))?;
+    // Encoders are made at the most the stream may spend (what their limits are sized from) and then told the
+    // policy's target; `encoder_kbps` is what this one was last told.
+    let mut encoder = codec.encoder(config)?;
+    let mut encoder_kbps = config.bitrate_kbps;
     let frame_duration = Duration::from_secs(1) / config.fps.max(1);
     let mut ticker = tokio::time::interval(frame_duration);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -342,17 +344,22 @@ async fn send_video(
         if negotiated() != codec {
             // Bound to another codec than we started with: a new encoder, whose first frame is a keyframe.
             codec = negotiated();
-            encoder = codec.encoder(at_current_bitrate(&bitrate))?;
+            encoder = codec.encoder(config)?;
+            encoder_kbps = config.bitrate_kbps;
         }
         if loss.has_changed().unwrap_or(false) {
             if let Some(fraction) = *loss.borrow_and_update() {
-                let before = bitrate.current_kbps();
                 let kbps = bitrate.on_receiver_report(fraction);
-                if kbps != before {
-                    tracing::debug!(fraction, kbps, "video bitrate follows the loss reported");
-                    encoder.set_bitrate(kbps)?;
-                    state.video_target_kbps.store(kbps, Ordering::Relaxed);
-                }
+                tracing::debug!(fraction, kbps, "video bitrate follows the loss reported");
+                state.video_target_kbps.store(kbps, Ordering::Relaxed);
+            }
+        }
+        if encoder_kbps != bitrate.current_kbps() {
+            encoder_kbps = bitrate.current_kbps();
+            // An encoder that refuses a target still encodes at its last one: the call goes on, a little less
+            // suited to its link, rather than losing its picture.
+            if let Err(error) = encoder.set_bitrate(encoder_kbps) {
+                tracing::warn!(%error, kbps = encoder_kbps, "the video encoder kept its bitrate");
             }
         }
         let force_keyframe = keyframe_requested.swap(false, Ordering::Relaxed);
